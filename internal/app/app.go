@@ -1,0 +1,87 @@
+// Package app wires Standing together: config → store → service → HTTP.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/standing-org/standing/internal/config"
+	"github.com/standing-org/standing/internal/enforce"
+	"github.com/standing-org/standing/internal/policy"
+	"github.com/standing-org/standing/internal/store/sqlstore"
+	"github.com/standing-org/standing/internal/web/api"
+)
+
+// App is a running Standing.
+type App struct {
+	Config  config.Config
+	Store   *sqlstore.DB
+	Service *enforce.Service
+	Log     *slog.Logger
+}
+
+// Open opens the store (migrating it) and loads the policy.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	pol := policy.Default()
+	if cfg.PolicyFile != "" {
+		p, err := policy.Load(cfg.PolicyFile)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s:\n%w", cfg.PolicyFile, err)
+		}
+		pol = p
+	}
+	st, err := sqlstore.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return &App{Config: cfg, Store: st, Service: enforce.New(st, pol), Log: log}, nil
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Listen binds the configured address, so a caller can print it before serving.
+func (a *App) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	return ln, nil
+}
+
+// Serve serves HTTP on ln until ctx ends, then drains requests in flight.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           api.New(a.Service, a.Log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.Store.Dialect())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

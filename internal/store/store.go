@@ -1,0 +1,105 @@
+// Package store defines what Standing keeps and how use cases reach it: one transaction per
+// use case, on SQLite or PostgreSQL (see sqlstore).
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/standing-org/standing/internal/audit"
+	"github.com/standing-org/standing/internal/domain"
+)
+
+// Store is Standing's database.
+type Store interface {
+	Reader
+	// Tx runs fn in one transaction: everything fn wrote commits together when it returns
+	// nil, and nothing survives when it returns an error.
+	Tx(ctx context.Context, fn func(Tx) error) error
+	// AuditRecords calls fn with every audit record from seq `from` on, in order.
+	AuditRecords(ctx context.Context, from int64, fn func(audit.Record) error) error
+	// Dialect names the engine: "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Reader holds the queries a use case may run inside or outside a transaction.
+type Reader interface {
+	Account(ctx context.Context, id string) (domain.Account, error)
+	// Measures returns the account's measures that were not lifted and have not ended by
+	// `since`, oldest first.
+	Measures(ctx context.Context, accountID string, since time.Time) ([]domain.Measure, error)
+	// AllMeasures returns every measure of the account, oldest first.
+	AllMeasures(ctx context.Context, accountID string) ([]domain.Measure, error)
+	Measure(ctx context.Context, id string) (domain.Measure, error)
+	Case(ctx context.Context, id string) (domain.Case, error)
+	Cases(ctx context.Context, accountID string) ([]domain.Case, error)
+	Notices(ctx context.Context, accountID string) ([]domain.Notice, error)
+	Deadlines(ctx context.Context, measureID string) ([]domain.Deadline, error)
+	EmergencyRequest(ctx context.Context, id string) (EmergencyRequest, error)
+	// Timeline returns audit records about an account or a case (exactly one of the two set),
+	// with seq greater than after, oldest first, at most limit.
+	Timeline(ctx context.Context, accountID, caseID string, after int64, limit int) ([]audit.Record, error)
+	AuditHead(ctx context.Context) (audit.Checkpoint, error)
+	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
+	Counts(ctx context.Context) (Counts, error)
+}
+
+// Tx is one transaction.
+type Tx interface {
+	Reader
+	// LockAccount reads an account and holds it against concurrent changes until the end of
+	// the transaction.
+	LockAccount(ctx context.Context, id string) (domain.Account, error)
+	// PutAccount inserts a new account or replaces an existing one.
+	PutAccount(ctx context.Context, a domain.Account) error
+	InsertCase(ctx context.Context, c domain.Case) error
+	UpdateCase(ctx context.Context, c domain.Case) error
+	InsertEvidence(ctx context.Context, e domain.Evidence) error
+	InsertMeasure(ctx context.Context, m domain.Measure) error
+	// LiftMeasure records that a measure was lifted.
+	LiftMeasure(ctx context.Context, m domain.Measure) error
+	InsertDeadline(ctx context.Context, d domain.Deadline) error
+	// CancelDeadlines cancels the pending deadlines of the given measures.
+	CancelDeadlines(ctx context.Context, measureIDs []string) error
+	InsertNotice(ctx context.Context, n domain.Notice) error
+	InsertEmergencyRequest(ctx context.Context, r EmergencyRequest) error
+	UpdateEmergencyRequest(ctx context.Context, r EmergencyRequest) error
+	InsertAPIKey(ctx context.Context, k APIKey) error
+	// Append chains e to the audit record and returns the record written. A use case calls it
+	// last, once per change.
+	Append(ctx context.Context, e audit.Entry) (audit.Record, error)
+}
+
+// APIKey is a credential of the marketplace's back end or an operator's tool. Only the
+// SHA-256 of the key is kept.
+type APIKey struct {
+	ID        string
+	Name      string
+	Hash      string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// EmergencyRequest is an operator's request to close an account without a notice period,
+// waiting for a second operator's approval.
+type EmergencyRequest struct {
+	ID          string     `json:"id"`
+	AccountID   string     `json:"account_id"`
+	CaseID      string     `json:"case_id"`
+	Violation   string     `json:"violation"`
+	Ground      string     `json:"ground"`
+	Reason      string     `json:"reason"`
+	RequestedBy string     `json:"requested_by"`
+	RequestedAt time.Time  `json:"requested_at"`
+	Status      string     `json:"status"` // pending, approved
+	ApprovedBy  string     `json:"approved_by,omitempty"`
+	ApprovedAt  *time.Time `json:"approved_at,omitempty"`
+}
+
+// Counts are totals for metrics and the demo.
+type Counts struct {
+	Accounts  int64 `json:"accounts"`
+	OpenCases int64 `json:"open_cases"`
+	Measures  int64 `json:"unlifted_measures"`
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/standing-org/standing/internal/enforce"
+)
+
+type reasonBody struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) applyMeasure(w http.ResponseWriter, r *http.Request) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	var in enforce.MeasureInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := s.svc.ApplyMeasure(r.Context(), actor(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, res)
+	return nil
+}
+
+func (s *Server) liftMeasure(w http.ResponseWriter, r *http.Request) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	var b reasonBody
+	if err := decode(w, r, &b); err != nil {
+		return err
+	}
+	res, err := s.svc.Lift(r.Context(), actor(r), id, r.PathValue("measure"), b.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) reinstate(w http.ResponseWriter, r *http.Request) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	var b reasonBody
+	if err := decode(w, r, &b); err != nil {
+		return err
+	}
+	res, err := s.svc.Reinstate(r.Context(), actor(r), id, b.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	var b reasonBody
+	if err := decode(w, r, &b); err != nil {
+		return err
+	}
+	res, err := s.svc.Close(r.Context(), actor(r), id, b.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) requestEmergency(w http.ResponseWriter, r *http.Request) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	var in enforce.EmergencyInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	req, err := s.svc.RequestEmergencyClosure(r.Context(), actor(r), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, req)
+	return nil
+}
+
+func (s *Server) approveEmergency(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.svc.ApproveEmergencyClosure(r.Context(), actor(r), r.PathValue("request"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
