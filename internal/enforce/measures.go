@@ -53,6 +53,9 @@ func (s *Service) ApplyMeasure(ctx context.Context, actor, accountID string, in 
 			Duration: time.Duration(in.Duration), Window: time.Duration(in.Window), Weight: in.StrikeWeight, Automated: in.Automated}
 	}
 	var v domain.Validation
+	if in.Reason == "" {
+		v.Add("reason", "is required: the holder and the audit record must say why")
+	}
 	if in.Duration < 0 {
 		v.Add("duration", "must not be negative")
 	}

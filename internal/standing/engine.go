@@ -269,10 +269,6 @@ func (d *decider) escalate(c *Escalate) (Effects, error) {
 }
 
 func (d *decider) close(c *Close) (Effects, error) {
-	vt, err := d.violation(c.Violation)
-	if err != nil {
-		return Effects{}, err
-	}
 	cp := d.active(domain.ClosurePending)
 	if e := c.Emergency; e != nil {
 		switch {
@@ -289,6 +285,14 @@ func (d *decider) close(c *Close) (Effects, error) {
 	} else if d.now.Before(*cp.DueAt) {
 		return Effects{}, domain.Errorf(domain.ECONFLICT,
 			"the closure notice for account %s runs until %s; it cannot be closed before then", d.st.Account.ID, cp.DueAt.Format(time.RFC3339))
+	}
+	name := c.Violation
+	if name == "" && cp != nil {
+		name = cp.Violation
+	}
+	vt, err := d.violation(name)
+	if err != nil {
+		return Effects{}, err
 	}
 	d.eff.Action = "account.close"
 	if cp != nil {
