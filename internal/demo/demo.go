@@ -88,6 +88,8 @@ type seeder struct {
 	end   time.Time
 	steps []step
 	cases int
+	// created is when each account is first sent, for relative member_since months.
+	created map[string]time.Time
 }
 
 func newSeeder(svc *enforce.Service, end time.Time) *seeder {

@@ -75,17 +75,11 @@ func summarize(v domain.StandingView) summary {
 // Standing returns an account's standing now: the marketplace's hot path.
 func (s *Service) Standing(ctx context.Context, accountID string) (domain.StandingView, error) {
 	now := s.now()
-	// The account (and its version) is read before the measures, so the version served is
-	// never newer than the measures it describes.
-	a, err := s.Store.Account(ctx, accountID)
+	version, ms, err := s.Store.Standing(ctx, accountID, now)
 	if err != nil {
 		return domain.StandingView{}, err
 	}
-	ms, err := s.Store.Measures(ctx, accountID, now)
-	if err != nil {
-		return domain.StandingView{}, err
-	}
-	return domain.Derive(a.ID, a.Version, ms, now), nil
+	return domain.Derive(accountID, version, ms, now), nil
 }
 
 // Timeline returns the audit records about an account or a case.

@@ -167,10 +167,6 @@ func position(n ast.Node) (line, col int) {
 		if !m.IsFlowStyle && len(m.Values) > 0 && m.Values[0] != nil && m.Values[0].Key != nil {
 			return position(m.Values[0].Key)
 		}
-	case *ast.MappingValueNode:
-		if m.Key != nil {
-			return position(m.Key)
-		}
 	}
 	return tokenPosition(n.GetToken())
 }

@@ -12,14 +12,10 @@ import (
 	"github.com/standing-org/standing/internal/domain"
 )
 
-// valid is a small correct policy; the mistake tests edit one of its lines. Line numbers:
-//
-//	1 terms_version      7 title          13 dsa_category   19 ladder
-//	2 defaults           8 severity       14 dsa_keywords   20 step strikes 0 warning
-//	3 response_window    9 terms          15 explanation    21 step strikes 2 restriction
-//	4 notice_period     10 clause         16 remediation    22 step strikes 4 suspension
-//	5 violations        11 text           17 automation     23 step strikes 6 closure_pending
-//	6 spam              12 url            18 strike
+// valid is a small correct policy; the mistake tests edit its lines by number: 3
+// response_window, 4 notice_period, 6 spam, 8 severity, 9 terms, 10 clause, 12 url,
+// 13 dsa_category, 14 dsa_keywords, 16 remediation, 17 automation, 18 strike, 19 ladder and
+// 20 to 23 its steps at strikes 0, 2, 4 and 6.
 const valid = `terms_version: "2026-09"
 defaults:
   response_window: 336h

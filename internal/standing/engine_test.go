@@ -288,6 +288,16 @@ func TestCloseFollowsTheNoticePeriod(t *testing.T) {
 		eff, err := Decide(pol, st, &Close{Base: op, Violation: "spam"}, due, counterIDs())
 		wantRefused(t, eff, err, domain.ECONFLICT, "")
 	})
+	t.Run("without a violation it takes the closure notice's", func(t *testing.T) {
+		st, due := pendingClosure(t, domain.Private)
+		eff := mustDecide(t, pol, st, &Close{Base: op}, due, counterIDs())
+		if v := eff.Applied[0].Violation; v != st.Measures[0].Violation {
+			t.Errorf("closure for violation %q, want the notice's %q", v, st.Measures[0].Violation)
+		}
+		eff, err := Decide(pol, State{Account: st.Account}, &Close{Base: op, Emergency: &domain.Emergency{
+			Ground: "court order", RequestedBy: "operator:alice", ApprovedBy: "operator:bob"}}, due, counterIDs())
+		wantRefused(t, eff, err, domain.EINVALID, "violation")
+	})
 	for _, typ := range []domain.AccountType{domain.Business, domain.Private} {
 		t.Run(string(typ), func(t *testing.T) {
 			st, due := pendingClosure(t, typ)
@@ -446,7 +456,7 @@ func TestReinstate(t *testing.T) {
 		&Apply{Base: op, Type: domain.Warning, Violation: "fraud", Duration: 5 * time.Second}, // expired by now
 		&Apply{Base: op, Type: domain.Restriction, Violation: "spam"},
 		&Apply{Base: op, Type: domain.Restriction, Violation: "spam", Duration: 5 * time.Second}, // ended by now
-		&Apply{Base: op, Type: domain.Hold, Violation: "spam", Window: time.Second},                // overdue, still in force
+		&Apply{Base: op, Type: domain.Hold, Violation: "spam", Window: time.Second},              // overdue, still in force
 		&Apply{Base: op, Type: domain.Suspension, Violation: "harassment", Duration: time.Minute},
 	} {
 		st = store(st, mustDecide(t, pol, st, cmd, t0, ids))

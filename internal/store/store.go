@@ -29,6 +29,9 @@ type Reader interface {
 	// Measures returns the account's measures that were not lifted and have not ended by
 	// `since`, oldest first.
 	Measures(ctx context.Context, accountID string, since time.Time) ([]domain.Measure, error)
+	// Standing returns an account's version and its measures that were not lifted and have
+	// not ended by `since`, in one read: the marketplace's hot path.
+	Standing(ctx context.Context, accountID string, since time.Time) (version int64, ms []domain.Measure, err error)
 	// AllMeasures returns every measure of the account, oldest first.
 	AllMeasures(ctx context.Context, accountID string) ([]domain.Measure, error)
 	Measure(ctx context.Context, id string) (domain.Measure, error)

@@ -34,7 +34,8 @@ type DB struct {
 	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool
 	reader
-	rebound sync.Map // query with ? → query with $n, for PostgreSQL
+	rebound  sync.Map // query with ? → query with $n, for PostgreSQL
+	prepared sync.Map // statements prepared on the read pool
 }
 
 var _ store.Store = (*DB)(nil)
@@ -68,7 +69,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 	db := &DB{dialect: "sqlite", write: write, read: read}
-	db.reader = reader{q: read, db: db}
+	db.reader = reader{db: db, pool: read, stmts: &db.prepared}
 	if err := db.migrate(ctx, goose.DialectSQLite3); err != nil {
 		db.Close()
 		return nil, err
@@ -89,7 +90,7 @@ func OpenPostgres(ctx context.Context, dbURL string) (*DB, error) {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	db := &DB{dialect: "postgres", write: pool, read: pool}
-	db.reader = reader{q: pool, db: db}
+	db.reader = reader{db: db, pool: pool, stmts: &db.prepared}
 	if err := db.migrate(ctx, goose.DialectPostgres); err != nil {
 		db.Close()
 		return nil, err
@@ -125,6 +126,7 @@ func (db *DB) Dialect() string { return db.dialect }
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.prepared.Range(func(_, s any) bool { s.(*sql.Stmt).Close(); return true })
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -144,7 +146,7 @@ func (db *DB) Tx(ctx context.Context, fn func(store.Tx) error) (err error) {
 			panic(p)
 		}
 	}()
-	if err := fn(&txn{reader: reader{q: tx, db: db}, tx: tx}); err != nil {
+	if err := fn(&txn{reader{db: db, tx: tx}}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -198,7 +200,7 @@ func (db *DB) AuditRecords(ctx context.Context, from int64, fn func(audit.Record
 }
 
 func (db *DB) auditPage(ctx context.Context, from int64, limit int) ([]audit.Record, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+auditCols+` FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?`), from, limit)
+	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read audit records: %w", db.dialect, err)
 	}

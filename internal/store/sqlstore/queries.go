@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/standing-org/standing/internal/audit"
@@ -12,23 +14,35 @@ import (
 	"github.com/standing-org/standing/internal/store"
 )
 
-// querier is what a pool and a transaction have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// reader runs the read queries on a pool or in a transaction.
+// reader runs the read queries on a pool, through statements prepared once per connection
+// (parsing the SQL was most of a standing read's cost), or in a transaction. A transaction
+// does not prepare on the pool: SQLite's single writer connection is the transaction's own.
 type reader struct {
-	q  querier
-	db *DB
+	db    *DB
+	pool  *sql.DB
+	stmts *sync.Map // query text → *sql.Stmt prepared on pool
+	tx    *sql.Tx   // nil outside a transaction
 }
 
 // txn is one write transaction.
 type txn struct {
 	reader
-	tx *sql.Tx
+}
+
+func (r reader) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	q := r.db.q(query)
+	v, ok := r.stmts.Load(q)
+	if !ok {
+		s, err := r.pool.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: prepare: %w", r.db.dialect, err)
+		}
+		var loaded bool
+		if v, loaded = r.stmts.LoadOrStore(q, s); loaded {
+			s.Close()
+		}
+	}
+	return v.(*sql.Stmt), nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -47,11 +61,30 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 }
 
 func (r reader) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.q.QueryContext(ctx, r.db.q(query), args...)
+	if r.tx != nil {
+		return r.tx.QueryContext(ctx, r.db.q(query), args...)
+	}
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
-func (r reader) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.q.QueryRowContext(ctx, r.db.q(query), args...)
+// errRow is a row whose statement failed to prepare.
+type errRow struct{ err error }
+
+func (e errRow) Scan(...any) error { return e.err }
+
+func (r reader) row(ctx context.Context, query string, args ...any) scanner {
+	if r.tx != nil {
+		return r.tx.QueryRowContext(ctx, r.db.q(query), args...)
+	}
+	st, err := r.stmt(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func (t *txn) exec(ctx context.Context, what, query string, args ...any) error {
@@ -213,26 +246,41 @@ func (t *txn) InsertEvidence(ctx context.Context, e domain.Evidence) error {
 
 const measureCols = `id, account_id, case_id, type, violation, off, weight, starts_at, ends_at, due_at, reason, automated, created_by, lifted_at, lifted_by, lift_reason, emergency`
 
-func scanMeasure(s scanner) (domain.Measure, error) {
-	var m domain.Measure
-	var starts int64
-	var ends, due, lifted sql.NullInt64
-	var automated int
-	var emergency string
-	err := s.Scan(&m.ID, &m.AccountID, &m.CaseID, &m.Type, &m.Violation, &m.Off, &m.Weight, &starts, &ends, &due,
-		&m.Reason, &automated, &m.CreatedBy, &lifted, &m.LiftedBy, &m.LiftReason, &emergency)
-	if err != nil {
-		return m, err
-	}
-	m.StartsAt, m.EndsAt, m.DueAt, m.LiftedAt = fromUS(starts), fromNull(ends), fromNull(due), fromNull(lifted)
-	m.Automated = automated != 0
-	if emergency != "" {
-		m.Emergency = new(domain.Emergency)
-		if err := json.Unmarshal([]byte(emergency), m.Emergency); err != nil {
-			return m, fmt.Errorf("measure %s: emergency: %w", m.ID, err)
+// measureRow holds a measures row as scanned; the LEFT JOIN of a standing read makes every
+// column nullable.
+type measureRow struct {
+	domain.Measure
+	accountID, caseID, typ, violation, reason, createdBy, liftedBy, liftReason, emergency sql.NullString
+	off, weight, starts, ends, due, automated, lifted                                     sql.NullInt64
+}
+
+func (m *measureRow) dest() []any {
+	return []any{&m.ID, &m.accountID, &m.caseID, &m.typ, &m.violation, &m.off, &m.weight, &m.starts, &m.ends, &m.due,
+		&m.reason, &m.automated, &m.createdBy, &m.lifted, &m.liftedBy, &m.liftReason, &m.emergency}
+}
+
+func (m *measureRow) measure() (domain.Measure, error) {
+	out := m.Measure
+	out.AccountID, out.CaseID, out.Type, out.Violation = m.accountID.String, m.caseID.String, domain.MeasureType(m.typ.String), m.violation.String
+	out.Off, out.Weight = domain.CapSet(m.off.Int64), int(m.weight.Int64)
+	out.StartsAt, out.EndsAt, out.DueAt, out.LiftedAt = fromUS(m.starts.Int64), fromNull(m.ends), fromNull(m.due), fromNull(m.lifted)
+	out.Reason, out.Automated, out.CreatedBy = m.reason.String, m.automated.Int64 != 0, m.createdBy.String
+	out.LiftedBy, out.LiftReason = m.liftedBy.String, m.liftReason.String
+	if m.emergency.String != "" {
+		out.Emergency = new(domain.Emergency)
+		if err := json.Unmarshal([]byte(m.emergency.String), out.Emergency); err != nil {
+			return out, fmt.Errorf("measure %s: emergency: %w", out.ID, err)
 		}
 	}
-	return m, nil
+	return out, nil
+}
+
+func scanMeasure(s scanner) (domain.Measure, error) {
+	var m measureRow
+	if err := s.Scan(m.dest()...); err != nil {
+		return domain.Measure{}, err
+	}
+	return m.measure()
 }
 
 func (r reader) Measures(ctx context.Context, accountID string, since time.Time) ([]domain.Measure, error) {
@@ -242,6 +290,40 @@ func (r reader) Measures(ctx context.Context, accountID string, since time.Time)
 		return nil, fmt.Errorf("read measures of account %s: %w", accountID, err)
 	}
 	return collect(rows, scanMeasure)
+}
+
+func (r reader) Standing(ctx context.Context, accountID string, since time.Time) (int64, []domain.Measure, error) {
+	rows, err := r.query(ctx, `SELECT a.version, m.`+strings.ReplaceAll(measureCols, ", ", ", m.")+` FROM accounts a
+		LEFT JOIN measures m ON m.account_id = a.id AND m.lifted_at IS NULL AND (m.ends_at IS NULL OR m.ends_at > ?)
+		WHERE a.id = ? ORDER BY m.starts_at, m.id`, us(since), accountID)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read standing of account %s: %w", accountID, err)
+	}
+	defer rows.Close()
+	var version int64 = -1
+	ms := []domain.Measure{}
+	for rows.Next() {
+		var id sql.NullString
+		var m measureRow
+		if err := rows.Scan(append([]any{&version, &id}, m.dest()[1:]...)...); err != nil {
+			return 0, nil, fmt.Errorf("read standing of account %s: %w", accountID, err)
+		}
+		if id.Valid {
+			m.ID = id.String
+			mm, err := m.measure()
+			if err != nil {
+				return 0, nil, err
+			}
+			ms = append(ms, mm)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("read standing of account %s: %w", accountID, err)
+	}
+	if version < 0 {
+		return 0, nil, domain.Errorf(domain.ENOTFOUND, "account %q not found", accountID)
+	}
+	return version, ms, nil
 }
 
 func (r reader) AllMeasures(ctx context.Context, accountID string) ([]domain.Measure, error) {
