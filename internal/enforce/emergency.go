@@ -30,7 +30,7 @@ func (s *Service) RequestEmergencyClosure(ctx context.Context, actor, accountID 
 	} else if len(in.Reason) > standing.MaxReasonLen {
 		v.Add("reason", "at most %d bytes", standing.MaxReasonLen)
 	}
-	if in.CaseID == "" {
+	if in.CaseID == "" || in.Violation != "" {
 		if _, ok := s.Policy.Violations[in.Violation]; !ok {
 			v.Add("violation", "unknown violation type %q (the policy has: %v)", in.Violation, s.Policy.Order)
 		}
@@ -44,6 +44,15 @@ func (s *Service) RequestEmergencyClosure(ctx context.Context, actor, accountID 
 	err := s.Store.Tx(ctx, func(tx store.Tx) error {
 		if _, err := tx.LockAccount(ctx, accountID); err != nil {
 			return err
+		}
+		ms, err := tx.Measures(ctx, accountID, now)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Type == domain.Closure && m.Active(now) {
+				return domain.Errorf(domain.ECONFLICT, "account %s is already closed", accountID)
+			}
 		}
 		if r.CaseID != "" {
 			c, err := tx.Case(ctx, r.CaseID)
@@ -64,7 +73,7 @@ func (s *Service) RequestEmergencyClosure(ctx context.Context, actor, accountID 
 		if err := tx.InsertEmergencyRequest(ctx, r); err != nil {
 			return err
 		}
-		_, err := tx.Append(ctx, audit.Entry{At: now, Actor: actor, Action: "closure.emergency_request", AccountID: accountID,
+		_, err = tx.Append(ctx, audit.Entry{At: now, Actor: actor, Action: "closure.emergency_request", AccountID: accountID,
 			CaseID: r.CaseID, Subject: r.ID, After: mustJSON(r), Reason: in.Reason})
 		return err
 	})

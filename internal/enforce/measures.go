@@ -94,6 +94,9 @@ func (s *Service) Lift(ctx context.Context, actor, accountID, measureID, reason 
 	if m.Type == domain.Closure {
 		return Result{}, domain.Errorf(domain.ECONFLICT, "a closure is not lifted: reinstate the account with a recorded reason")
 	}
+	if now := s.now(); m.LiftedAt != nil || (m.EndsAt != nil && !now.Before(*m.EndsAt)) {
+		return Result{}, domain.Errorf(domain.ECONFLICT, "measure %s has already ended", m.ID)
+	}
 	return s.run(ctx, accountID, m.CaseID, nil, &standing.Lift{Base: standing.Base{Actor: actor, Reason: reason}, MeasureID: measureID})
 }
 
@@ -218,6 +221,9 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 	}
 	if res.Lifted == nil {
 		res.Lifted = []domain.Measure{}
+	}
+	if res.Notices == nil {
+		res.Notices = []domain.Notice{}
 	}
 	return res, err
 }

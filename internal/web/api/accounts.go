@@ -65,8 +65,9 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// getStanding is the marketplace's hot path. The ETag changes with every measure; a client
-// may keep the answer until next_change_at and revalidate with If-None-Match.
+// getStanding is the marketplace's hot path. Every answer must be revalidated (no-cache), so
+// the standing served always reflects every committed measure; the ETag changes with every
+// measure and with next_change_at, and a matching If-None-Match gets a bodiless 304.
 func (s *Server) getStanding(w http.ResponseWriter, r *http.Request) error {
 	id, err := accountID(r)
 	if err != nil {
@@ -82,7 +83,7 @@ func (s *Server) getStanding(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "private, no-cache")
-	if match := r.Header.Get("If-None-Match"); match != "" && match == etag {
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
@@ -182,4 +183,15 @@ func page(r *http.Request) (after int64, limit int, err error) {
 		}
 	}
 	return after, limit, nil
+}
+
+// etagMatches applies If-None-Match's weak comparison (RFC 9110 13.1.2): a list, W/ tags, "*".
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
