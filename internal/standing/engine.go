@@ -173,6 +173,9 @@ func (d *decider) apply(c *Apply) (Effects, error) {
 	if err != nil {
 		return Effects{}, err
 	}
+	if err := checkAutomation(vt, c.Automated); err != nil {
+		return Effects{}, err
+	}
 	m := domain.Measure{
 		ID: d.ids("msr"), AccountID: d.st.Account.ID, CaseID: c.CaseID, Type: c.Type, Violation: vt.Name,
 		StartsAt: d.now, Reason: c.Reason, Automated: c.Automated, CreatedBy: c.Actor,
@@ -233,6 +236,9 @@ func (d *decider) escalate(c *Escalate) (Effects, error) {
 	if err != nil {
 		return Effects{}, err
 	}
+	if err := checkAutomation(vt, c.Automated); err != nil {
+		return Effects{}, err
+	}
 	total := d.strikes() + vt.Strike.Weight
 	step := vt.Ladder[0]
 	for _, s := range vt.Ladder {
@@ -266,6 +272,16 @@ func (d *decider) escalate(c *Escalate) (Effects, error) {
 	}
 	d.add(m, vt, d.st.Case)
 	return d.eff, nil
+}
+
+// checkAutomation refuses a measure decided by automated means where the policy asks a person
+// to review each one.
+func checkAutomation(vt *policy.Violation, automated bool) error {
+	if automated && !vt.Automation {
+		return domain.Errorf(domain.EFORBIDDEN,
+			"the policy asks a person to review every %s measure (automation: review); open a case for review instead", vt.Name)
+	}
+	return nil
 }
 
 func (d *decider) close(c *Close) (Effects, error) {

@@ -647,3 +647,22 @@ func TestDecideDoesNotChangeItsInput(t *testing.T) {
 		}
 	}
 }
+
+func TestAutomatedMeasureNeedsPolicyConsent(t *testing.T) {
+	pol := testPolicy()
+	pol.Violations["fraud"].Automation = false
+	st := State{Account: domain.Account{ID: "fl-1", Type: domain.Private, Language: "en"}}
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for _, cmd := range []Command{
+		&Apply{Base: Base{Actor: "rule:payout_velocity", Reason: "r"}, Type: domain.Hold, Violation: "fraud", Automated: true},
+		&Escalate{Base: Base{Actor: "rule:payout_velocity", Reason: "r"}, Violation: "fraud", Automated: true},
+	} {
+		if _, err := Decide(pol, st, cmd, now, func(p string) string { return p + "_1" }); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Fatalf("%T by a rule on a review-only violation: want EFORBIDDEN, got %v", cmd, err)
+		}
+	}
+	if _, err := Decide(pol, st, &Apply{Base: Base{Actor: "operator:amira", Reason: "r"}, Type: domain.Hold, Violation: "fraud"}, now,
+		func(p string) string { return p + "_1" }); err != nil {
+		t.Fatalf("a person may apply it: %v", err)
+	}
+}

@@ -50,7 +50,7 @@ func testPolicy() *policy.Policy {
 		return policy.Terms{Clause: clause, Text: text, URL: "https://market.example/terms#" + strings.ReplaceAll(clause, " ", "-")}
 	}
 	spam := &policy.Violation{
-		Name: "spam", Title: "Spam", Severity: policy.Low,
+		Name: "spam", Title: "Spam", Severity: policy.Low, Automation: true,
 		Terms:       terms("§4.1", "Do not send unsolicited messages."),
 		DSACategory: "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
 		Explanation: "Unsolicited messages drown out real offers.",
@@ -66,7 +66,7 @@ func testPolicy() *policy.Policy {
 		},
 	}
 	fraud := &policy.Violation{
-		Name: "fraud", Title: "Fraud", Severity: policy.Critical,
+		Name: "fraud", Title: "Fraud", Severity: policy.Critical, Automation: true,
 		Terms:       terms("§2.3", "Do not deceive other users."),
 		DSACategory: "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
 		Explanation: "Fraud harms buyers and sellers.",
@@ -80,7 +80,7 @@ func testPolicy() *policy.Policy {
 		},
 	}
 	harassment := &policy.Violation{
-		Name: "harassment", Title: "Harassment", Severity: policy.High,
+		Name: "harassment", Title: "Harassment", Severity: policy.High, Automation: true,
 		Terms:       terms("§5.2", "Treat other users with respect."),
 		DSACategory: "STATEMENT_CATEGORY_CYBER_VIOLENCE",
 		Explanation: "Harassment drives people off the marketplace.",

@@ -116,7 +116,7 @@ func TestLadderThroughTheAPI(t *testing.T) {
 		}
 
 		r := e.want(e.do("POST", "/api/v1/accounts/fl-1042/measures",
-			`{"type":"hold","violation":"fraud","reason":"Payout method changed 3 times in 40 minutes from 2 countries","automated":true,
+			`{"type":"hold","violation":"fraud","reason":"Payout method changed 3 times in 40 minutes from 2 countries",
 			  "evidence":[{"kind":"rule_hit","description":"payout_velocity hit","data":{"changes":3}}]}`), 201)
 		caseID := r.body["case_id"].(string)
 		if n := r.body["notices"].([]any); len(n) != 1 {
