@@ -43,10 +43,12 @@ type Measure struct {
 	EndsAt *time.Time `json:"ends_at,omitempty"`
 	// DueAt is a deadline that does not end the measure: a hold's response deadline or the
 	// end of a closure_pending notice period.
-	DueAt      *time.Time `json:"due_at,omitempty"`
-	Reason     string     `json:"reason"`
-	Automated  bool       `json:"automated"`
-	CreatedBy  string     `json:"created_by"`
+	DueAt     *time.Time `json:"due_at,omitempty"`
+	Reason    string     `json:"reason"`
+	Automated bool       `json:"automated"`
+	CreatedBy string     `json:"created_by"`
+	// PausedAt is set while a holder's response is reviewed: the deadline's clock stopped.
+	PausedAt   *time.Time `json:"paused_at,omitempty"`
 	LiftedAt   *time.Time `json:"lifted_at,omitempty"`
 	LiftedBy   string     `json:"lifted_by,omitempty"`
 	LiftReason string     `json:"lift_reason,omitempty"`

@@ -92,7 +92,7 @@ func (s *Service) ApproveEmergencyClosure(ctx context.Context, actor, requestID 
 	now := s.now()
 	cmd := &standing.Close{Base: standing.Base{Actor: actor, Reason: r.Reason}, Violation: r.Violation, CaseID: r.CaseID,
 		Emergency: &domain.Emergency{Ground: r.Ground, RequestedBy: r.RequestedBy, ApprovedBy: actor}}
-	return s.runWith(ctx, r.AccountID, r.CaseID, nil, cmd, func(tx store.Tx) error {
+	return s.runWith(ctx, r.AccountID, runOpts{caseID: r.CaseID, also: func(tx store.Tx, _ *standing.Effects) error {
 		// Re-read inside the transaction: two approvals racing must not both close.
 		cur, err := tx.EmergencyRequest(ctx, r.ID)
 		if err != nil {
@@ -103,5 +103,5 @@ func (s *Service) ApproveEmergencyClosure(ctx context.Context, actor, requestID 
 		}
 		r.Status, r.ApprovedBy, r.ApprovedAt = "approved", actor, &now
 		return tx.UpdateEmergencyRequest(ctx, r)
-	})
+	}}, cmd)
 }

@@ -137,15 +137,27 @@ func base(c standing.Command) *standing.Base {
 }
 
 // run is the one transaction every measure use case shares: lock the account, read its
-// measures and case, let the engine decide, write what it decided and one audit record.
+// measures and case, let the engine decide, write what it decided, the case's new status, the
+// notices' deliveries and events, and one audit record.
 func (s *Service) run(ctx context.Context, accountID, caseID string, open *CaseInput, cmd standing.Command) (Result, error) {
-	return s.runWith(ctx, accountID, caseID, open, cmd, nil)
+	return s.runWith(ctx, accountID, runOpts{caseID: caseID, open: open}, cmd)
 }
 
-// runWith is run with extra writes (also) in the same transaction, after the engine agreed.
-func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *CaseInput, cmd standing.Command, also func(store.Tx) error) (Result, error) {
+// runOpts adjust run for the use cases that need more.
+type runOpts struct {
+	caseID string
+	open   *CaseInput
+	// also writes more in the same transaction, after the engine agreed; it may return
+	// errSkip to leave everything unwritten without an error.
+	also func(store.Tx, *standing.Effects) error
+	// action replaces the engine's name for the change in the audit record.
+	action string
+}
+
+func (s *Service) runWith(ctx context.Context, accountID string, o runOpts, cmd standing.Command) (Result, error) {
 	now := s.now()
 	b := base(cmd)
+	caseID := o.caseID
 	var res Result
 	err := s.Store.Tx(ctx, func(tx store.Tx) error {
 		acct, err := tx.LockAccount(ctx, accountID)
@@ -168,8 +180,8 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 				return domain.Invalid("case_id", "case %s is about account %s, not %s", caseID, c.AccountID, accountID)
 			}
 			st.Case = &c
-		} else if open != nil {
-			c, err := insertCase(ctx, tx, b.Actor, *open, now)
+		} else if o.open != nil {
+			c, err := insertCase(ctx, tx, b.Actor, *o.open, now)
 			if err != nil {
 				return err
 			}
@@ -180,8 +192,8 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 		if err != nil {
 			return err
 		}
-		if also != nil {
-			if err := also(tx); err != nil {
+		if o.also != nil {
+			if err := o.also(tx, &eff); err != nil {
 				return err
 			}
 		}
@@ -189,9 +201,8 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 		if err := write(ctx, tx, eff); err != nil {
 			return err
 		}
-		if st.Case != nil && st.Case.Status == domain.CaseOpen && awaitsHolder(eff) {
-			st.Case.Status, st.Case.UpdatedAt = domain.CaseAwaitingHolder, now
-			if err := tx.UpdateCase(ctx, *st.Case); err != nil {
+		if st.Case != nil {
+			if err := moveCase(ctx, tx, st.Case, eff, now); err != nil {
 				return err
 			}
 		}
@@ -200,18 +211,28 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 			return err
 		}
 		after := domain.Derive(acct.ID, acct.Version, applyEffects(ms, eff), now)
+		if err := s.announce(ctx, tx, acct, before, after, eff.Notices, now); err != nil {
+			return err
+		}
 		sumAfter := summarize(after)
 		sumAfter.Applied = eff.Applied
 		for _, m := range eff.Lifted {
 			sumAfter.Lifted = append(sumAfter.Lifted, m.ID)
 		}
 		subject := accountID
-		if len(eff.Applied) > 0 {
+		switch {
+		case len(eff.Applied) > 0:
 			subject = eff.Applied[len(eff.Applied)-1].ID
-		} else if len(eff.Lifted) == 1 {
+		case len(eff.Lifted) == 1:
 			subject = eff.Lifted[0].ID
+		case len(eff.Updated) == 1:
+			subject = eff.Updated[0].ID
 		}
-		rec, err := tx.Append(ctx, audit.Entry{At: now, Actor: b.Actor, Action: eff.Action, AccountID: accountID, CaseID: caseID,
+		action := eff.Action
+		if o.action != "" {
+			action = o.action
+		}
+		rec, err := tx.Append(ctx, audit.Entry{At: now, Actor: b.Actor, Action: action, AccountID: accountID, CaseID: caseID,
 			Subject: subject, Before: mustJSON(summarize(before)), After: mustJSON(sumAfter), Reason: b.Reason})
 		res = Result{Applied: eff.Applied, Lifted: eff.Lifted, Notices: eff.Notices, CaseID: caseID, Standing: after, AuditSeq: rec.Seq}
 		return err
@@ -226,6 +247,30 @@ func (s *Service) runWith(ctx context.Context, accountID, caseID string, open *C
 		res.Notices = []domain.Notice{}
 	}
 	return res, err
+}
+
+// moveCase moves a case along its life as its measures change.
+func moveCase(ctx context.Context, tx store.Tx, c *domain.Case, eff standing.Effects, now time.Time) error {
+	status, resolution := c.Status, c.Resolution
+	switch eff.Action {
+	case "measure.apply", "measure.escalate", "deadline.missed":
+		if awaitsHolder(eff) {
+			status = domain.CaseAwaitingHolder
+		}
+	case "measure.pause":
+		status = domain.CaseUnderReview
+	case "measure.resume":
+		status = domain.CaseAwaitingHolder
+	case "account.close":
+		status, resolution = domain.CaseResolved, "escalated"
+	case "account.reinstate":
+		status, resolution = domain.CaseResolved, "remediated"
+	}
+	if status == c.Status && resolution == c.Resolution {
+		return nil
+	}
+	c.Status, c.Resolution, c.UpdatedAt = status, resolution, now
+	return tx.UpdateCase(ctx, *c)
 }
 
 func setCase(cmd standing.Command, id string) {
@@ -252,6 +297,11 @@ func awaitsHolder(eff standing.Effects) bool {
 func write(ctx context.Context, tx store.Tx, eff standing.Effects) error {
 	for _, m := range eff.Lifted {
 		if err := tx.LiftMeasure(ctx, m); err != nil {
+			return err
+		}
+	}
+	for _, m := range eff.Updated {
+		if err := tx.UpdateMeasureClock(ctx, m); err != nil {
 			return err
 		}
 	}
@@ -282,8 +332,15 @@ func applyEffects(ms []domain.Measure, eff standing.Effects) []domain.Measure {
 	for _, m := range eff.Lifted {
 		lifted[m.ID] = true
 	}
+	updated := map[string]domain.Measure{}
+	for _, m := range eff.Updated {
+		updated[m.ID] = m
+	}
 	out := make([]domain.Measure, 0, len(ms)+len(eff.Applied))
 	for _, m := range ms {
+		if u, ok := updated[m.ID]; ok {
+			m = u
+		}
 		if !lifted[m.ID] {
 			out = append(out, m)
 		}

@@ -78,11 +78,31 @@ type Reinstate struct {
 	Base
 }
 
+// Pause stops a hold's or closure notice's clock while the holder's response is reviewed.
+type Pause struct {
+	Base
+	MeasureID string
+}
+
+// Resume restarts a paused clock with the time that was left when it stopped.
+type Resume struct {
+	Base
+	MeasureID string
+}
+
+// MissDeadline escalates a hold whose response deadline passed: the hold gives way to a
+// closure notice with its notice period — never straight to closure.
+type MissDeadline struct {
+	Base
+	MeasureID string
+}
+
 // Effects is what a command changes, for the store to write in one transaction.
 type Effects struct {
 	Action          string // the audit action
 	Applied         []domain.Measure
 	Lifted          []domain.Measure // as they are after lifting
+	Updated         []domain.Measure // paused or resumed, as they are after
 	Deadlines       []domain.Deadline
 	CancelDeadlines []string // measure ids whose pending deadlines no longer apply
 	Notices         []domain.Notice
@@ -125,6 +145,12 @@ func Decide(pol *policy.Policy, st State, cmd Command, now time.Time, ids IDs) (
 		return d.lift(c)
 	case *Reinstate:
 		return d.reinstate(c)
+	case *Pause:
+		return d.pause(c)
+	case *Resume:
+		return d.resume(c)
+	case *MissDeadline:
+		return d.missDeadline(c)
 	}
 	return Effects{}, fmt.Errorf("standing: unknown command %T", cmd)
 }
@@ -298,6 +324,9 @@ func (d *decider) close(c *Close) (Effects, error) {
 	} else if cp == nil {
 		return Effects{}, domain.Errorf(domain.ECONFLICT,
 			"account %s has no closure notice: a permanent closure must follow a closure_pending measure whose notice period has run out", d.st.Account.ID)
+	} else if cp.PausedAt != nil {
+		return Effects{}, domain.Errorf(domain.ECONFLICT,
+			"the holder's response to the closure notice of account %s is under review; decide it first", d.st.Account.ID)
 	} else if d.now.Before(*cp.DueAt) {
 		return Effects{}, domain.Errorf(domain.ECONFLICT,
 			"the closure notice for account %s runs until %s; it cannot be closed before then", d.st.Account.ID, cp.DueAt.Format(time.RFC3339))
@@ -365,9 +394,97 @@ func (d *decider) liftOne(m domain.Measure, actor, reason string) {
 	}
 }
 
+// clocked returns the active hold or closure notice with id, the measures that have a clock.
+func (d *decider) clocked(id string) (domain.Measure, error) {
+	for _, m := range d.st.Measures {
+		if m.ID == id && m.Active(d.now) {
+			if m.Type != domain.Hold && m.Type != domain.ClosurePending {
+				return m, domain.Errorf(domain.ECONFLICT, "measure %s is a %s: only a hold or a closure notice has a deadline", id, m.Type)
+			}
+			return m, nil
+		}
+	}
+	return domain.Measure{}, domain.Errorf(domain.ENOTFOUND, "account %s has no active measure %s", d.st.Account.ID, id)
+}
+
+func (d *decider) pause(c *Pause) (Effects, error) {
+	m, err := d.clocked(c.MeasureID)
+	if err != nil {
+		return Effects{}, err
+	}
+	if m.PausedAt != nil {
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "the clock of measure %s stopped already at %s", m.ID, m.PausedAt.Format(time.RFC3339))
+	}
+	if !d.now.Before(*m.DueAt) {
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "the deadline of measure %s passed at %s", m.ID, m.DueAt.Format(time.RFC3339))
+	}
+	now := d.now
+	m.PausedAt = &now
+	d.eff.Action = "measure.pause"
+	d.eff.Updated = append(d.eff.Updated, m)
+	d.eff.CancelDeadlines = append(d.eff.CancelDeadlines, m.ID)
+	return d.eff, nil
+}
+
+func (d *decider) resume(c *Resume) (Effects, error) {
+	m, err := d.clocked(c.MeasureID)
+	if err != nil {
+		return Effects{}, err
+	}
+	if m.PausedAt == nil {
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "the clock of measure %s is running", m.ID)
+	}
+	due := d.now.Add(m.DueAt.Sub(*m.PausedAt))
+	m.DueAt, m.PausedAt = &due, nil
+	d.eff.Action = "measure.resume"
+	d.eff.Updated = append(d.eff.Updated, m)
+	d.deadlines(m)
+	return d.eff, nil
+}
+
+func (d *decider) missDeadline(c *MissDeadline) (Effects, error) {
+	m, err := d.clocked(c.MeasureID)
+	if err != nil {
+		return Effects{}, err
+	}
+	switch {
+	case m.Type != domain.Hold:
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "measure %s is a %s, not a hold", m.ID, m.Type)
+	case m.PausedAt != nil:
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "the clock of hold %s is stopped while a response is reviewed", m.ID)
+	case d.now.Before(*m.DueAt):
+		return Effects{}, domain.Errorf(domain.ECONFLICT, "the response deadline of hold %s is %s, not yet", m.ID, m.DueAt.Format(time.RFC3339))
+	}
+	vt, err := d.pol.Violation(m.Violation)
+	if err != nil {
+		return Effects{}, err
+	}
+	d.eff.Action = "deadline.missed"
+	d.liftOne(m, c.Actor, "the response deadline passed without a response; a closure notice follows")
+	if d.active(domain.ClosurePending) != nil {
+		return d.eff, nil
+	}
+	cp := domain.Measure{
+		ID: d.ids("msr"), AccountID: m.AccountID, CaseID: m.CaseID, Type: domain.ClosurePending, Violation: m.Violation,
+		Off: d.pol.Off(domain.ClosurePending) | m.Off, StartsAt: d.now, DueAt: d.at(vt.NoticePeriod.For(d.st.Account.Type)),
+		Reason: c.Reason, CreatedBy: c.Actor,
+	}
+	d.add(cp, vt, d.st.Case)
+	return d.eff, nil
+}
+
 // add records a new measure with its deadlines and its statement of reasons.
 func (d *decider) add(m domain.Measure, vt *policy.Violation, cs *domain.Case) {
 	d.eff.Applied = append(d.eff.Applied, m)
+	d.deadlines(m)
+	d.eff.Notices = append(d.eff.Notices, domain.Notice{
+		ID: d.ids("ntc"), AccountID: m.AccountID, CaseID: m.CaseID, MeasureID: m.ID, Kind: "measure_applied",
+		Language: d.st.Account.Language, CreatedAt: d.now, Statement: statement(d.pol, m, vt, cs, d.st.Account),
+	})
+}
+
+// deadlines schedules what fires by itself for m: its end, its reminders and its deadline.
+func (d *decider) deadlines(m domain.Measure) {
 	deadline := func(kind domain.DeadlineKind, at time.Time) {
 		d.eff.Deadlines = append(d.eff.Deadlines, domain.Deadline{
 			ID: d.ids("ddl"), Kind: kind, AccountID: m.AccountID, CaseID: m.CaseID, MeasureID: m.ID,
@@ -396,10 +513,6 @@ func (d *decider) add(m domain.Measure, vt *policy.Violation, cs *domain.Case) {
 		}
 		deadline(domain.ClosureEffective, *m.DueAt)
 	}
-	d.eff.Notices = append(d.eff.Notices, domain.Notice{
-		ID: d.ids("ntc"), AccountID: m.AccountID, CaseID: m.CaseID, MeasureID: m.ID, Kind: "measure_applied",
-		Language: d.st.Account.Language, CreatedAt: d.now, Statement: statement(d.pol, m, vt, cs, d.st.Account),
-	})
 }
 
 func (d *decider) at(dur time.Duration) *time.Time {

@@ -18,6 +18,9 @@ type Store interface {
 	Tx(ctx context.Context, fn func(Tx) error) error
 	// AuditRecords calls fn with every audit record from seq `from` on, in order.
 	AuditRecords(ctx context.Context, from int64, fn func(audit.Record) error) error
+	// ClaimDelivery leases a due, pending delivery to one sender until `until` and reports
+	// whether this caller got it; a sender that dies lets the lease run out and another retry.
+	ClaimDelivery(ctx context.Context, id string, now, until time.Time) (bool, error)
 	// Dialect names the engine: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
@@ -45,6 +48,21 @@ type Reader interface {
 	Timeline(ctx context.Context, accountID, caseID string, after int64, limit int) ([]audit.Record, error)
 	AuditHead(ctx context.Context) (audit.Checkpoint, error)
 	APIKeyByHash(ctx context.Context, hash string) (APIKey, error)
+	// DueDeadlines returns pending deadlines due at or before now, earliest first.
+	DueDeadlines(ctx context.Context, now time.Time, limit int) ([]domain.Deadline, error)
+	Deadline(ctx context.Context, id string) (domain.Deadline, error)
+	Response(ctx context.Context, id string) (domain.Response, error)
+	Responses(ctx context.Context, accountID string) ([]domain.Response, error)
+	Notice(ctx context.Context, id string) (domain.Notice, error)
+	Event(ctx context.Context, id string) (domain.Event, error)
+	Endpoints(ctx context.Context) ([]domain.Endpoint, error)
+	Endpoint(ctx context.Context, id string) (domain.Endpoint, error)
+	Delivery(ctx context.Context, id string) (domain.Delivery, error)
+	// Deliveries lists the deliveries of a notice, an event or an endpoint (one of them set).
+	Deliveries(ctx context.Context, noticeID, eventID, endpointID string, limit int) ([]domain.Delivery, error)
+	// DueDeliveries returns pending deliveries whose next attempt is due, earliest first.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error)
+	Templates(ctx context.Context) ([]domain.Template, error)
 	Counts(ctx context.Context) (Counts, error)
 }
 
@@ -69,6 +87,20 @@ type Tx interface {
 	InsertEmergencyRequest(ctx context.Context, r EmergencyRequest) error
 	UpdateEmergencyRequest(ctx context.Context, r EmergencyRequest) error
 	InsertAPIKey(ctx context.Context, k APIKey) error
+	// ClaimDeadline marks a due, pending deadline fired and reports whether this transaction
+	// won it: the deadline's effect, written in the same transaction, happens exactly once.
+	ClaimDeadline(ctx context.Context, id string, now time.Time) (bool, error)
+	// UpdateMeasureClock records a measure's paused_at and due_at.
+	UpdateMeasureClock(ctx context.Context, m domain.Measure) error
+	InsertResponse(ctx context.Context, r domain.Response) error
+	UpdateResponse(ctx context.Context, r domain.Response) error
+	InsertEvent(ctx context.Context, e domain.Event) error
+	InsertDelivery(ctx context.Context, d domain.Delivery) error
+	// UpdateDelivery records an attempt's outcome (status, attempts, times, errors).
+	UpdateDelivery(ctx context.Context, d domain.Delivery) error
+	InsertEndpoint(ctx context.Context, e domain.Endpoint) error
+	DisableEndpoint(ctx context.Context, id string, at time.Time) error
+	PutTemplate(ctx context.Context, t domain.Template) error
 	// Append chains e to the audit record and returns the record written. A use case calls it
 	// last, once per change.
 	Append(ctx context.Context, e audit.Entry) (audit.Record, error)

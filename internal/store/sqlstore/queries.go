@@ -244,19 +244,19 @@ func (t *txn) InsertEvidence(ctx context.Context, e domain.Evidence) error {
 
 // ---- measures
 
-const measureCols = `id, account_id, case_id, type, violation, off, weight, starts_at, ends_at, due_at, reason, automated, created_by, lifted_at, lifted_by, lift_reason, emergency`
+const measureCols = `id, account_id, case_id, type, violation, off, weight, starts_at, ends_at, due_at, reason, automated, created_by, lifted_at, lifted_by, lift_reason, emergency, paused_at`
 
 // measureRow holds a measures row as scanned; the LEFT JOIN of a standing read makes every
 // column nullable.
 type measureRow struct {
 	domain.Measure
 	accountID, caseID, typ, violation, reason, createdBy, liftedBy, liftReason, emergency sql.NullString
-	off, weight, starts, ends, due, automated, lifted                                     sql.NullInt64
+	off, weight, starts, ends, due, automated, lifted, paused                             sql.NullInt64
 }
 
 func (m *measureRow) dest() []any {
 	return []any{&m.ID, &m.accountID, &m.caseID, &m.typ, &m.violation, &m.off, &m.weight, &m.starts, &m.ends, &m.due,
-		&m.reason, &m.automated, &m.createdBy, &m.lifted, &m.liftedBy, &m.liftReason, &m.emergency}
+		&m.reason, &m.automated, &m.createdBy, &m.lifted, &m.liftedBy, &m.liftReason, &m.emergency, &m.paused}
 }
 
 func (m *measureRow) measure() (domain.Measure, error) {
@@ -265,7 +265,7 @@ func (m *measureRow) measure() (domain.Measure, error) {
 	out.Off, out.Weight = domain.CapSet(m.off.Int64), int(m.weight.Int64)
 	out.StartsAt, out.EndsAt, out.DueAt, out.LiftedAt = fromUS(m.starts.Int64), fromNull(m.ends), fromNull(m.due), fromNull(m.lifted)
 	out.Reason, out.Automated, out.CreatedBy = m.reason.String, m.automated.Int64 != 0, m.createdBy.String
-	out.LiftedBy, out.LiftReason = m.liftedBy.String, m.liftReason.String
+	out.LiftedBy, out.LiftReason, out.PausedAt = m.liftedBy.String, m.liftReason.String, fromNull(m.paused)
 	if m.emergency.String != "" {
 		out.Emergency = new(domain.Emergency)
 		if err := json.Unmarshal([]byte(m.emergency.String), out.Emergency); err != nil {
@@ -348,9 +348,9 @@ func (t *txn) InsertMeasure(ctx context.Context, m domain.Measure) error {
 		b, _ := json.Marshal(m.Emergency)
 		emergency = string(b)
 	}
-	return t.exec(ctx, "insert measure", `INSERT INTO measures (`+measureCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	return t.exec(ctx, "insert measure", `INSERT INTO measures (`+measureCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		m.ID, m.AccountID, m.CaseID, m.Type, m.Violation, int(m.Off), m.Weight, us(m.StartsAt), usp(m.EndsAt), usp(m.DueAt),
-		m.Reason, b2i(m.Automated), m.CreatedBy, usp(m.LiftedAt), m.LiftedBy, m.LiftReason, emergency)
+		m.Reason, b2i(m.Automated), m.CreatedBy, usp(m.LiftedAt), m.LiftedBy, m.LiftReason, emergency, usp(m.PausedAt))
 }
 
 func (t *txn) LiftMeasure(ctx context.Context, m domain.Measure) error {
