@@ -120,21 +120,7 @@ func (s *Service) Close(ctx context.Context, actor, accountID, reason string) (R
 	return s.run(ctx, accountID, caseID, nil, &standing.Close{Base: standing.Base{Actor: actor, Reason: reason}, CaseID: caseID})
 }
 
-func base(c standing.Command) *standing.Base {
-	switch c := c.(type) {
-	case *standing.Apply:
-		return &c.Base
-	case *standing.Escalate:
-		return &c.Base
-	case *standing.Close:
-		return &c.Base
-	case *standing.Lift:
-		return &c.Base
-	case *standing.Reinstate:
-		return &c.Base
-	}
-	panic("enforce: unknown command")
-}
+func base(c standing.Command) *standing.Base { return c.Common() }
 
 // run is the one transaction every measure use case shares: lock the account, read its
 // measures and case, let the engine decide, write what it decided, the case's new status, the

@@ -21,7 +21,7 @@ type State struct {
 }
 
 // Command is one thing an operator, a rule or a deadline asks of the engine.
-type Command interface{ base() *Base }
+type Command interface{ Common() *Base }
 
 // Base is what every command carries.
 type Base struct {
@@ -29,7 +29,8 @@ type Base struct {
 	Reason string // why, in words the holder may read
 }
 
-func (b *Base) base() *Base { return b }
+// Common returns what every command carries.
+func (b *Base) Common() *Base { return b }
 
 // Apply applies one measure of a named type. Closure is not applied this way (see Close).
 type Apply struct {
@@ -116,7 +117,7 @@ const MaxReasonLen = 5000
 
 // Decide applies cmd to st at now under pol.
 func Decide(pol *policy.Policy, st State, cmd Command, now time.Time, ids IDs) (Effects, error) {
-	b := cmd.base()
+	b := cmd.Common()
 	var v domain.Validation
 	if b.Actor == "" {
 		v.Add("actor", "is required")

@@ -462,7 +462,7 @@ func (m *machine) decide(t *rapid.T, cmd Command) (Effects, error) {
 	if !reflect.DeepEqual(st.Measures, snapshot) {
 		t.Fatalf("Decide changed the state it was given")
 	}
-	b := cmd.base()
+	b := cmd.Common()
 	switch {
 	case baseInvalid(*b):
 		// missing reason/actor: EINVALID naming the field, whatever the state
