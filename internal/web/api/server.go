@@ -73,6 +73,10 @@ var Routes = []Route{
 	{"POST", "/api/v1/cases/{case}/evidence", true, (*Server).addEvidence},
 	{"GET", "/api/v1/cases/{case}/timeline", true, (*Server).caseTimeline},
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
+	{"POST", "/api/v1/accounts/{id}/responses", true, (*Server).respond},
+	{"GET", "/api/v1/accounts/{id}/responses", true, (*Server).listResponses},
+	{"POST", "/api/v1/responses/{response}/accept", true, (*Server).acceptResponse},
+	{"POST", "/api/v1/responses/{response}/reject", true, (*Server).rejectResponse},
 }
 
 // New builds the server.

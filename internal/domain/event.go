@@ -1,0 +1,31 @@
+package domain
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// ActivityEvent is one thing an account did on the marketplace, in the CloudEvents shape.
+// Subject is the account's id; id makes a retry harmless.
+//
+// Types Standing knows: signup, login, message, proposal, contract, payment,
+// payout_method_change, profile_edit, review. Data fields the default rules read: ip,
+// country (ISO 3166-1 alpha-2), device_id, counterpart (another account's id), text, amount,
+// currency, payout_instrument (a fingerprint, never the number), rating, new_device.
+type ActivityEvent struct {
+	ID          string          `json:"id"`
+	Source      string          `json:"source"`
+	Type        string          `json:"type"`
+	Time        time.Time       `json:"time"`
+	Subject     string          `json:"subject"`
+	SpecVersion string          `json:"specversion,omitempty"`
+	Data        json.RawMessage `json:"data,omitempty"`
+	// Fields is Data decoded, for rules and features; it is not stored twice.
+	Fields map[string]any `json:"-"`
+}
+
+// Str returns a string field of the event's data, or "".
+func (e *ActivityEvent) Str(name string) string {
+	s, _ := e.Fields[name].(string)
+	return s
+}
