@@ -12,6 +12,7 @@ import (
 
 	"github.com/standing-org/standing/internal/config"
 	"github.com/standing-org/standing/internal/enforce"
+	"github.com/standing-org/standing/internal/ingest"
 	"github.com/standing-org/standing/internal/policy"
 	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/web/api"
@@ -59,8 +60,12 @@ func (a *App) Listen() (net.Listener, error) {
 
 // Serve serves HTTP on ln until ctx ends, then drains requests in flight.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	events := ingest.NewWriter(a.Store, a.Service.Now, nil)
+	defer events.Close()
+	handler := api.New(a.Service, a.Log)
+	handler.Events = events
 	srv := &http.Server{
-		Handler:           api.New(a.Service, a.Log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

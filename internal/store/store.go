@@ -21,6 +21,8 @@ type Store interface {
 	// ClaimDelivery leases a due, pending delivery to one sender until `until` and reports
 	// whether this caller got it; a sender that dies lets the lease run out and another retry.
 	ClaimDelivery(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// Activity calls fn with the stored events from `since` on, in time order.
+	Activity(ctx context.Context, since time.Time, fn func(*domain.ActivityEvent) error) error
 	// Dialect names the engine: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
@@ -101,6 +103,9 @@ type Tx interface {
 	InsertEndpoint(ctx context.Context, e domain.Endpoint) error
 	DisableEndpoint(ctx context.Context, id string, at time.Time) error
 	PutTemplate(ctx context.Context, t domain.Template) error
+	// InsertActivity stores events whose (source, id) is new and reports, per event, whether
+	// it was new: a retried event is not stored twice.
+	InsertActivity(ctx context.Context, evs []*domain.ActivityEvent, receivedAt time.Time) ([]bool, error)
 	// Append chains e to the audit record and returns the record written. A use case calls it
 	// last, once per change.
 	Append(ctx context.Context, e audit.Entry) (audit.Record, error)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/enforce"
+	"github.com/standing-org/standing/internal/ingest"
 )
 
 //go:embed openapi.json
@@ -33,6 +34,8 @@ type Server struct {
 	reqs    *prometheus.CounterVec
 	latency *prometheus.HistogramVec
 	keys    sync.Map // API key hash → cachedKey
+	// Events takes activity events; nil until intake runs.
+	Events *ingest.Writer
 }
 
 type cachedKey struct {
@@ -73,6 +76,7 @@ var Routes = []Route{
 	{"POST", "/api/v1/cases/{case}/evidence", true, (*Server).addEvidence},
 	{"GET", "/api/v1/cases/{case}/timeline", true, (*Server).caseTimeline},
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
+	{"POST", "/api/v1/events", true, (*Server).postEvents},
 	{"POST", "/api/v1/accounts/{id}/responses", true, (*Server).respond},
 	{"GET", "/api/v1/accounts/{id}/responses", true, (*Server).listResponses},
 	{"POST", "/api/v1/responses/{response}/accept", true, (*Server).acceptResponse},

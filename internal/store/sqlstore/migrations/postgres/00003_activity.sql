@@ -1,0 +1,15 @@
+-- +goose Up
+-- The marketplace's activity events, kept for features, backtests and evidence. (source, id)
+-- is the CloudEvents identity: a retried event is a duplicate, not a second event.
+CREATE TABLE activity (
+    source      TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    time        BIGINT NOT NULL,
+    data        TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX activity_subject ON activity(subject, time);
+CREATE INDEX activity_time ON activity(time);
