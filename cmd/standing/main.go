@@ -24,6 +24,8 @@ Usage:
                                      check the whole audit chain
   standing policy check FILE         explain every mistake in a policy file
   standing apikey create --name NAME print a new API key (only its hash is kept)
+  standing export dsa [--since DATE] write every statement of reasons as NDJSON records
+                                     for the EU DSA Transparency Database
 
 Every command that touches data takes --data DIR (STANDING_DATA, default ./standing-data)
 and --database-url postgres://… (STANDING_DATABASE_URL). Run 'standing COMMAND -h' for more.
@@ -77,6 +79,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return apikeyCreate(ctx, r, stdout, stderr)
 		}
 		return errors.New("usage: standing apikey create --name NAME")
+	case "export":
+		if s, r := sub(); s == "dsa" {
+			return exportDSA(ctx, r, stdout, stderr)
+		}
+		return errors.New("usage: standing export dsa [--since YYYY-MM-DD]")
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -31,13 +31,13 @@ type Record struct {
 	DecisionAccount         string   `json:"decision_account,omitempty"`
 	AccountType             string   `json:"account_type,omitempty"`
 
-	DecisionGround               string `json:"decision_ground"`
-	DecisionGroundReferenceURL   string `json:"decision_ground_reference_url,omitempty"`
-	IllegalContentLegalGround    string `json:"illegal_content_legal_ground,omitempty"`
-	IllegalContentExplanation    string `json:"illegal_content_explanation,omitempty"`
-	IncompatibleContentGround    string `json:"incompatible_content_ground,omitempty"`
-	IncompatibleContentExplan    string `json:"incompatible_content_explanation,omitempty"`
-	IncompatibleContentIllegal   string `json:"incompatible_content_illegal,omitempty"`
+	DecisionGround               string   `json:"decision_ground"`
+	DecisionGroundReferenceURL   string   `json:"decision_ground_reference_url,omitempty"`
+	IllegalContentLegalGround    string   `json:"illegal_content_legal_ground,omitempty"`
+	IllegalContentExplanation    string   `json:"illegal_content_explanation,omitempty"`
+	IncompatibleContentGround    string   `json:"incompatible_content_ground,omitempty"`
+	IncompatibleContentExplan    string   `json:"incompatible_content_explanation,omitempty"`
+	IncompatibleContentIllegal   string   `json:"incompatible_content_illegal,omitempty"`
 	ContentType                  []string `json:"content_type"`
 	ContentTypeOther             string   `json:"content_type_other,omitempty"`
 	Category                     string   `json:"category"`

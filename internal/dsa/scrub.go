@@ -100,11 +100,11 @@ func trimURL(s string, i, j int) (int, bool) {
 	return j, j > i
 }
 
-// bounded accepts a match that is not glued to letters or digits on either side and that
-// check (if any) confirms.
+// bounded accepts a match that is not glued to letters or digits on either side (a match that
+// starts with a sign such as "+" may follow anything) and that check (if any) confirms.
 func bounded(check func(string) bool) accept {
 	return func(s string, i, j int) (int, bool) {
-		if r, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && isAlnum(r) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && isAlnum(r) && isAlnum(rune(s[i])) {
 			return j, false
 		}
 		if r, _ := utf8.DecodeRuneInString(s[j:]); j < len(s) && isAlnum(r) {

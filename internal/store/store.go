@@ -21,6 +21,8 @@ type Store interface {
 	// ClaimDelivery leases a due, pending delivery to one sender until `until` and reports
 	// whether this caller got it; a sender that dies lets the lease run out and another retry.
 	ClaimDelivery(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// NoticesSince calls fn with every notice created at or after since, oldest first.
+	NoticesSince(ctx context.Context, since time.Time, fn func(domain.Notice) error) error
 	// Activity calls fn with the stored events from `since` on, in time order.
 	Activity(ctx context.Context, since time.Time, fn func(*domain.ActivityEvent) error) error
 	// Dialect names the engine: "sqlite" or "postgres".

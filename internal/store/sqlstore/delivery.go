@@ -254,3 +254,37 @@ func (t *txn) PutTemplate(ctx context.Context, tp domain.Template) error {
 		ON CONFLICT (language, kind, part) DO UPDATE SET source = excluded.source, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		tp.Language, tp.Kind, tp.Part, tp.Source, tp.UpdatedBy, us(tp.UpdatedAt))
 }
+
+func (db *DB) NoticesSince(ctx context.Context, since time.Time, fn func(domain.Notice) error) error {
+	const page = 2000
+	after, afterID := us(since)-1, ""
+	for {
+		rows, err := db.query(ctx, `SELECT id, account_id, case_id, measure_id, kind, language, statement, created_at FROM notices
+			WHERE created_at > ? OR (created_at = ? AND id > ?) ORDER BY created_at, id LIMIT ?`, after, after, afterID, page)
+		if err != nil {
+			return fmt.Errorf("read notices: %w", err)
+		}
+		ns, err := collect(rows, func(s scanner) (domain.Notice, error) {
+			var n domain.Notice
+			var stmt string
+			var at int64
+			if err := s.Scan(&n.ID, &n.AccountID, &n.CaseID, &n.MeasureID, &n.Kind, &n.Language, &stmt, &at); err != nil {
+				return n, err
+			}
+			n.CreatedAt = fromUS(at)
+			return n, json.Unmarshal([]byte(stmt), &n.Statement)
+		})
+		if err != nil {
+			return err
+		}
+		for _, n := range ns {
+			if err := fn(n); err != nil {
+				return err
+			}
+		}
+		if len(ns) < page {
+			return nil
+		}
+		after, afterID = us(ns[len(ns)-1].CreatedAt), ns[len(ns)-1].ID
+	}
+}

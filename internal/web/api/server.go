@@ -77,6 +77,7 @@ var Routes = []Route{
 	{"GET", "/api/v1/cases/{case}/timeline", true, (*Server).caseTimeline},
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
 	{"POST", "/api/v1/events", true, (*Server).postEvents},
+	{"GET", "/api/v1/export/dsa", true, (*Server).exportDSA},
 	{"POST", "/api/v1/accounts/{id}/responses", true, (*Server).respond},
 	{"GET", "/api/v1/accounts/{id}/responses", true, (*Server).listResponses},
 	{"POST", "/api/v1/responses/{response}/accept", true, (*Server).acceptResponse},
