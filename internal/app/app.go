@@ -13,6 +13,8 @@ import (
 	"github.com/standing-org/standing/internal/config"
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/ingest"
+	"github.com/standing-org/standing/internal/jobs"
+	"github.com/standing-org/standing/internal/notify"
 	"github.com/standing-org/standing/internal/policy"
 	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/web/api"
@@ -58,12 +60,51 @@ func (a *App) Listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// Serve serves HTTP on ln until ctx ends, then drains requests in flight.
+// Templates returns the notice templates with the operators' edits applied.
+func (a *App) Templates(ctx context.Context) (*notify.Templates, error) {
+	t := notify.DefaultTemplates()
+	edits, err := a.Store.Templates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range edits {
+		if err := t.Set(e.Language, e.Kind, e.Part, e.Source); err != nil {
+			// A template that checked when saved and fails now (e.g. after an upgrade) must
+			// not stop notices: the built-in one stays.
+			a.Log.Error("an operator's template no longer checks; the built-in one is used",
+				"language", e.Language, "kind", e.Kind, "part", e.Part, "err", err)
+		}
+	}
+	return t, nil
+}
+
+// Serve serves HTTP on ln, takes events and runs the background work until ctx ends, then
+// drains requests in flight.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	tpl, err := a.Templates(ctx)
+	if err != nil {
+		return err
+	}
+	var mailer *notify.Mailer
+	if a.Config.SMTPURL != "" {
+		if mailer, err = notify.NewMailer(a.Config.SMTPURL, a.Config.SMTPFrom); err != nil {
+			return err
+		}
+	}
 	events := ingest.NewWriter(a.Store, a.Service.Now, nil)
 	defer events.Close()
 	handler := api.New(a.Service, a.Log)
-	handler.Events = events
+	handler.Events, handler.Templates = events, tpl
+	handler.Marketplace, handler.PortalURL = a.Config.Marketplace, a.Config.PortalURL
+
+	runner := &jobs.Runner{Svc: a.Service, Log: a.Log, Interval: a.Config.Tick, Batch: 200,
+		Deliver: &jobs.Deliverer{Svc: a.Service, Log: a.Log, Mailer: mailer, Webhooks: &notify.WebhookSender{},
+			Templates: tpl, Marketplace: a.Config.Marketplace, PortalURL: a.Config.PortalURL}}
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() { runner.Run(work); close(workDone) }()
+	defer func() { stopWork(); <-workDone }()
+
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -74,7 +115,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.Store.Dialect())
+	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "smtp", mailer != nil)
 	select {
 	case err := <-errc:
 		return err

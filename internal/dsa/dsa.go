@@ -31,32 +31,32 @@ type Record struct {
 	DecisionAccount         string   `json:"decision_account,omitempty"`
 	AccountType             string   `json:"account_type,omitempty"`
 
-	DecisionGround               string   `json:"decision_ground"`
-	DecisionGroundReferenceURL   string   `json:"decision_ground_reference_url,omitempty"`
-	IllegalContentLegalGround    string   `json:"illegal_content_legal_ground,omitempty"`
-	IllegalContentExplanation    string   `json:"illegal_content_explanation,omitempty"`
-	IncompatibleContentGround    string   `json:"incompatible_content_ground,omitempty"`
-	IncompatibleContentExplan    string   `json:"incompatible_content_explanation,omitempty"`
-	IncompatibleContentIllegal   string   `json:"incompatible_content_illegal,omitempty"`
-	ContentType                  []string `json:"content_type"`
-	ContentTypeOther             string   `json:"content_type_other,omitempty"`
-	Category                     string   `json:"category"`
-	CategoryAddition             []string `json:"category_addition,omitempty"`
-	CategorySpecification        []string `json:"category_specification,omitempty"`
-	CategorySpecificationOther   string   `json:"category_specification_other,omitempty"`
-	TerritorialScope             []string `json:"territorial_scope,omitempty"`
-	ContentLanguage              string   `json:"content_language,omitempty"`
-	ContentDate                  string   `json:"content_date"`
-	ApplicationDate              string   `json:"application_date"`
-	EndDateAccountRestriction    EndDate  `json:"end_date_account_restriction,omitzero"`
-	EndDateMonetaryRestriction   EndDate  `json:"end_date_monetary_restriction,omitzero"`
-	EndDateServiceRestriction    EndDate  `json:"end_date_service_restriction,omitzero"`
-	EndDateVisibilityRestriction EndDate  `json:"end_date_visibility_restriction,omitzero"`
-	DecisionFacts                string   `json:"decision_facts"`
-	SourceType                   string   `json:"source_type"`
-	SourceIdentity               string   `json:"source_identity,omitempty"`
-	AutomatedDetection           string   `json:"automated_detection"`
-	AutomatedDecision            string   `json:"automated_decision"`
+	DecisionGround                 string   `json:"decision_ground"`
+	DecisionGroundReferenceURL     string   `json:"decision_ground_reference_url,omitempty"`
+	IllegalContentLegalGround      string   `json:"illegal_content_legal_ground,omitempty"`
+	IllegalContentExplanation      string   `json:"illegal_content_explanation,omitempty"`
+	IncompatibleContentGround      string   `json:"incompatible_content_ground,omitempty"`
+	IncompatibleContentExplanation string   `json:"incompatible_content_explanation,omitempty"`
+	IncompatibleContentIllegal     string   `json:"incompatible_content_illegal,omitempty"`
+	ContentType                    []string `json:"content_type"`
+	ContentTypeOther               string   `json:"content_type_other,omitempty"`
+	Category                       string   `json:"category"`
+	CategoryAddition               []string `json:"category_addition,omitempty"`
+	CategorySpecification          []string `json:"category_specification,omitempty"`
+	CategorySpecificationOther     string   `json:"category_specification_other,omitempty"`
+	TerritorialScope               []string `json:"territorial_scope,omitempty"`
+	ContentLanguage                string   `json:"content_language,omitempty"`
+	ContentDate                    string   `json:"content_date"`
+	ApplicationDate                string   `json:"application_date"`
+	EndDateAccountRestriction      EndDate  `json:"end_date_account_restriction,omitzero"`
+	EndDateMonetaryRestriction     EndDate  `json:"end_date_monetary_restriction,omitzero"`
+	EndDateServiceRestriction      EndDate  `json:"end_date_service_restriction,omitzero"`
+	EndDateVisibilityRestriction   EndDate  `json:"end_date_visibility_restriction,omitzero"`
+	DecisionFacts                  string   `json:"decision_facts"`
+	SourceType                     string   `json:"source_type"`
+	SourceIdentity                 string   `json:"source_identity,omitempty"`
+	AutomatedDetection             string   `json:"automated_detection"`
+	AutomatedDecision              string   `json:"automated_decision"`
 }
 
 // EndDate is one end_date_* field, which has three states: its zero value leaves the field out
@@ -206,7 +206,7 @@ func FromNotice(in Input) (Record, error) {
 	}
 	r.IncompatibleContentGround = truncate(clean(r.IncompatibleContentGround), maxText)
 	// incompatible_content_explanation: the violation's explanation from the policy, at most 2000 characters.
-	r.IncompatibleContentExplan = truncate(clean(strings.TrimSpace(v.Explanation)), maxExplanation)
+	r.IncompatibleContentExplanation = truncate(clean(strings.TrimSpace(v.Explanation)), maxExplanation)
 	// decision_ground_reference_url: the terms clause's URL. incompatible_content_illegal stays out: we judge terms, not law.
 	r.DecisionGroundReferenceURL = strings.TrimSpace(v.Terms.URL)
 

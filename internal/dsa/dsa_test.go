@@ -409,20 +409,20 @@ func TestValidateCatchesEachRule(t *testing.T) {
 		{"illegal ground with incompatible explanation", func(r *Record) { r.DecisionGround = GroundIllegal }, "incompatible_content_explanation"},
 		{"legal ground too long", func(r *Record) {
 			r.DecisionGround, r.IllegalContentLegalGround, r.IllegalContentExplanation = GroundIllegal, long(501), "x"
-			r.IncompatibleContentGround, r.IncompatibleContentExplan = "", ""
+			r.IncompatibleContentGround, r.IncompatibleContentExplanation = "", ""
 		}, "illegal_content_legal_ground"},
 		{"legal explanation too long", func(r *Record) {
 			r.DecisionGround, r.IllegalContentLegalGround, r.IllegalContentExplanation = GroundIllegal, "x", long(2001)
-			r.IncompatibleContentGround, r.IncompatibleContentExplan = "", ""
+			r.IncompatibleContentGround, r.IncompatibleContentExplanation = "", ""
 		}, "illegal_content_explanation"},
 		{"incompatible ground missing", func(r *Record) { r.IncompatibleContentGround = "" }, "incompatible_content_ground"},
 		{"incompatible ground too long", func(r *Record) { r.IncompatibleContentGround = long(501) }, "incompatible_content_ground"},
-		{"incompatible explanation missing", func(r *Record) { r.IncompatibleContentExplan = " " }, "incompatible_content_explanation"},
-		{"incompatible explanation too long", func(r *Record) { r.IncompatibleContentExplan = long(2001) }, "incompatible_content_explanation"},
+		{"incompatible explanation missing", func(r *Record) { r.IncompatibleContentExplanation = " " }, "incompatible_content_explanation"},
+		{"incompatible explanation too long", func(r *Record) { r.IncompatibleContentExplanation = long(2001) }, "incompatible_content_explanation"},
 		{"incompatible_content_illegal unknown", func(r *Record) { r.IncompatibleContentIllegal = "yes" }, "incompatible_content_illegal"},
 		{"incompatible_content_illegal with illegal ground", func(r *Record) {
 			r.DecisionGround, r.IllegalContentLegalGround, r.IllegalContentExplanation = GroundIllegal, "x", "y"
-			r.IncompatibleContentGround, r.IncompatibleContentExplan, r.IncompatibleContentIllegal = "", "", Yes
+			r.IncompatibleContentGround, r.IncompatibleContentExplanation, r.IncompatibleContentIllegal = "", "", Yes
 		}, "incompatible_content_illegal"},
 		{"content type missing", func(r *Record) { r.ContentType, r.ContentTypeOther = nil, "" }, "content_type"},
 		{"content type unknown", func(r *Record) { r.ContentType = []string{"CONTENT_TYPE_ACCOUNT"}; r.ContentTypeOther = "" }, "content_type"},
@@ -488,7 +488,7 @@ func TestValidateCatchesEachRule(t *testing.T) {
 	r.ContentDate, r.ApplicationDate = "2000-01-01", "2020-01-01"
 	r.EndDateAccountRestriction = EndDate{Present: true, Date: "2038-01-01"}
 	r.DecisionAccount = AccountSuspended
-	r.IncompatibleContentGround, r.IncompatibleContentExplan, r.DecisionFacts = long(500), long(2000), long(5000)
+	r.IncompatibleContentGround, r.IncompatibleContentExplanation, r.DecisionFacts = long(500), long(2000), long(5000)
 	r.Puid = strings.Repeat("A-_9", 125)
 	r.IncompatibleContentIllegal = No
 	r.CategoryAddition = []string{"STATEMENT_CATEGORY_CONSUMER_INFORMATION"}
@@ -543,7 +543,7 @@ func TestTextsAreTruncatedOnRuneBoundaries(t *testing.T) {
 		s string
 		n int
 	}{
-		"explanation": {r.IncompatibleContentExplan, 2000}, "ground": {r.IncompatibleContentGround, 500}, "facts": {r.DecisionFacts, 5000},
+		"explanation": {r.IncompatibleContentExplanation, 2000}, "ground": {r.IncompatibleContentGround, 500}, "facts": {r.DecisionFacts, 5000},
 	} {
 		if !utf8.ValidString(tc.s) || utf8.RuneCountInString(tc.s) != tc.n || !strings.HasSuffix(tc.s, "…") {
 			t.Errorf("%s: %d runes, valid %v", name, utf8.RuneCountInString(tc.s), utf8.ValidString(tc.s))

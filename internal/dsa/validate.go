@@ -162,7 +162,7 @@ func Validate(r Record) error {
 	otherText(&p, "illegal_content_legal_ground", r.IllegalContentLegalGround, illegal, "decision_ground is "+GroundIllegal)
 	textWhen(&p, "illegal_content_explanation", r.IllegalContentExplanation, illegal, "decision_ground is "+GroundIllegal, maxExplanation)
 	otherText(&p, "incompatible_content_ground", r.IncompatibleContentGround, incompatible, "decision_ground is "+GroundIncompatible)
-	textWhen(&p, "incompatible_content_explanation", r.IncompatibleContentExplan, incompatible, "decision_ground is "+GroundIncompatible, maxExplanation)
+	textWhen(&p, "incompatible_content_explanation", r.IncompatibleContentExplanation, incompatible, "decision_ground is "+GroundIncompatible, maxExplanation)
 	if r.IncompatibleContentIllegal != "" {
 		enum(&p, "incompatible_content_illegal", r.IncompatibleContentIllegal, yesNo)
 		if !incompatible {
@@ -255,7 +255,7 @@ func Validate(r Record) error {
 	for _, f := range []struct{ field, val string }{
 		{"decision_visibility_other", r.DecisionVisibilityOther}, {"decision_monetary_other", r.DecisionMonetaryOther},
 		{"illegal_content_legal_ground", r.IllegalContentLegalGround}, {"illegal_content_explanation", r.IllegalContentExplanation},
-		{"incompatible_content_ground", r.IncompatibleContentGround}, {"incompatible_content_explanation", r.IncompatibleContentExplan},
+		{"incompatible_content_ground", r.IncompatibleContentGround}, {"incompatible_content_explanation", r.IncompatibleContentExplanation},
 		{"content_type_other", r.ContentTypeOther}, {"category_specification_other", r.CategorySpecificationOther},
 		{"decision_facts", r.DecisionFacts}, {"source_identity", r.SourceIdentity},
 	} {

@@ -15,10 +15,13 @@ import (
 
 // Deliverer sends the queued e-mails and webhook calls, retrying with exponential backoff.
 type Deliverer struct {
-	Svc      *enforce.Service
-	Log      *slog.Logger
-	Mailer   *notify.Mailer // nil when no SMTP server is configured
-	Webhooks *notify.WebhookSender
+	Svc       *enforce.Service
+	Log       *slog.Logger
+	Mailer    *notify.Mailer // nil when no SMTP server is configured
+	Webhooks  *notify.WebhookSender
+	Templates interface {
+		Render(notify.NoticeData) (notify.Message, error)
+	}
 	// Marketplace and PortalURL go into the notices' text.
 	Marketplace, PortalURL string
 }
@@ -92,9 +95,13 @@ func (d *Deliverer) email(ctx context.Context, dl domain.Delivery) (string, erro
 	if d.Mailer == nil {
 		return "", permanent{errors.New("no SMTP server is configured (set STANDING_SMTP_URL); the notice is in the holder's in-app inbox")}
 	}
-	msg, err := d.Svc.RenderNotice(ctx, dl.NoticeID, d.Marketplace, d.PortalURL)
+	n, acct, vt, err := d.Svc.NoticeContext(ctx, dl.NoticeID)
 	if err != nil {
 		return "", permanent{err}
+	}
+	msg, err := d.Templates.Render(notify.NoticeData{Notice: n, Account: acct, Violation: vt, Marketplace: d.Marketplace, PortalURL: d.PortalURL})
+	if err != nil {
+		return "", permanent{fmt.Errorf("render notice %s: %w", n.ID, err)}
 	}
 	if msg.To == "" {
 		return "", permanent{errors.New("the account has no e-mail address on file")}

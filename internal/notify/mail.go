@@ -252,7 +252,7 @@ func (m *Mailer) Send(ctx context.Context, msg Message) (string, error) {
 		case auth.started():
 			return "", m.fail(StepAuth, isTemporary(err), err, "SMTP server %s refused to log in user %q", m.addr(), m.user)
 		default:
-			return "", m.fail(StepConnect, true, err, "SMTP server %s: connection failed before sending", m.addr())
+			return "", m.fail(StepConnect, true, err, "SMTP server %s did not complete the greeting or the TLS upgrade", m.addr())
 		}
 	}
 	defer c.CloseWithSMTPClient(sc)

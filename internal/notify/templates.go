@@ -286,6 +286,9 @@ func templateError(name string, err error) error {
 	if m[3] != "" {
 		msg += " (at <" + m[3] + ">)"
 	}
+	if strings.Contains(msg, "nil pointer evaluating *policy.Violation") {
+		msg += "; .Violation may be nil: guard it with {{with .Violation}}"
+	}
 	return &TemplateError{Template: name, msg: fmt.Sprintf("template %s: %s: %s", name, where, msg), err: err}
 }
 

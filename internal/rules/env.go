@@ -229,6 +229,11 @@ func env() (*cel.Env, error) {
 	return celEnv, envErr
 }
 
+// MaxKeyLen is the longest key of event data the cost estimate assumes.
+const MaxKeyLen = 64
+
+func (e estimator) inputMax() uint64 { return max(e.l.MaxString, e.l.MaxList, e.l.MaxDataKeys) }
+
 // estimator tells the cost estimate how large the inputs can be.
 type estimator struct{ l Limits }
 
@@ -240,21 +245,36 @@ func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	if n.ComputedSize() != nil {
 		return nil
 	}
-	path := n.Path()
-	if len(path) == 0 {
-		return nil
-	}
 	fixed := func(max uint64) *cost.SizeEstimate {
 		s := cost.RangedSizeEstimate(0, max)
 		return &s
 	}
+	path := n.Path()
+	if len(path) == 0 {
+		// A value whose origin the estimate lost (an optional's value, say) came from the
+		// inputs all the same, and no input is larger than this.
+		switch n.Type().Kind() {
+		case types.StringKind, types.BytesKind, types.ListKind, types.MapKind, types.DynKind:
+			return fixed(e.inputMax())
+		case types.OpaqueKind:
+			if n.Type().TypeName() == "optional_type" {
+				o := fixed(1 + e.inputMax())
+				o.Elem = fixed(e.inputMax())
+				return o
+			}
+		}
+		return nil
+	}
 	switch path[0] {
 	case "event.data":
-		if len(path) == 1 {
+		switch {
+		case len(path) == 1:
 			return fixed(e.l.MaxDataKeys)
+		case path[len(path)-1] == "@keys":
+			return fixed(MaxKeyLen)
 		}
 		// Anything inside: a string, a list or a map, as large as each may be.
-		return fixed(max(e.l.MaxString, e.l.MaxList, e.l.MaxDataKeys))
+		return fixed(e.inputMax())
 	case "account.profile":
 		if len(path) == 1 {
 			return fixed(domain.MaxProfileFields)

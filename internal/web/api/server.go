@@ -36,6 +36,9 @@ type Server struct {
 	keys    sync.Map // API key hash → cachedKey
 	// Events takes activity events; nil until intake runs.
 	Events *ingest.Writer
+	// Templates render notices for the inbox; Marketplace and PortalURL go into their text.
+	Templates              Renderer
+	Marketplace, PortalURL string
 }
 
 type cachedKey struct {
@@ -78,6 +81,15 @@ var Routes = []Route{
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
 	{"POST", "/api/v1/events", true, (*Server).postEvents},
 	{"GET", "/api/v1/export/dsa", true, (*Server).exportDSA},
+	{"GET", "/api/v1/accounts/{id}/inbox", true, (*Server).inbox},
+	{"GET", "/api/v1/notices/{notice}", true, (*Server).getNotice},
+	{"GET", "/api/v1/templates", true, (*Server).listTemplates},
+	{"PUT", "/api/v1/templates/{language}/{kind}/{part}", true, (*Server).putTemplate},
+	{"POST", "/api/v1/webhooks", true, (*Server).addWebhook},
+	{"GET", "/api/v1/webhooks", true, (*Server).listWebhooks},
+	{"DELETE", "/api/v1/webhooks/{endpoint}", true, (*Server).disableWebhook},
+	{"GET", "/api/v1/webhooks/{endpoint}/deliveries", true, (*Server).webhookDeliveries},
+	{"POST", "/api/v1/deliveries/{delivery}/redeliver", true, (*Server).redeliver},
 	{"POST", "/api/v1/accounts/{id}/responses", true, (*Server).respond},
 	{"GET", "/api/v1/accounts/{id}/responses", true, (*Server).listResponses},
 	{"POST", "/api/v1/responses/{response}/accept", true, (*Server).acceptResponse},
