@@ -237,6 +237,11 @@ func (fp *fileParser) rule(item ast.Node, pol *policy.Policy, lim Limits) (Rule,
 	}
 	fields := map[string]*ast.MappingValueNode{}
 	name := ""
+	for _, kv := range m.Values {
+		if s, ok := kv.Value.(*ast.StringNode); ok && keyName(kv) == "name" {
+			name = s.Value
+		}
+	}
 	bad := false
 	for _, kv := range m.Values {
 		k := keyName(kv)
@@ -245,14 +250,14 @@ func (fp *fileParser) rule(item ast.Node, pol *policy.Policy, lim Limits) (Rule,
 			if c := closest(k, ruleKeys); c != "" {
 				msg = fmt.Sprintf("unknown key %q (did you mean %s?)", k, c)
 			}
-			fp.report(kv.Key, "", "%s", msg)
+			fp.report(kv.Key, name, "%s", msg)
 			bad = true
 			continue
 		}
 		fields[k] = kv
-		if s, ok := kv.Value.(*ast.StringNode); ok && k == "name" {
-			name = s.Value
-		}
+	}
+	if bad {
+		return Rule{}, false
 	}
 	var r Rule
 	if err := yaml.NodeToValue(m, &r, yaml.DisallowUnknownField()); err != nil {
@@ -260,12 +265,9 @@ func (fp *fileParser) rule(item ast.Node, pol *policy.Policy, lim Limits) (Rule,
 		if errors.As(err, &yerr) && yerr.GetToken() != nil && yerr.GetToken().Position != nil {
 			t := yerr.GetToken()
 			fp.problems = append(fp.problems, FileProblem{File: fp.name, Line: t.Position.Line, Col: max(t.Position.Column, 1), Rule: name, Message: yerr.GetMessage()})
-		} else if !bad {
+		} else {
 			fp.report(item, name, "%v", err)
 		}
-		return Rule{}, false
-	}
-	if bad {
 		return Rule{}, false
 	}
 	if fields["version"] == nil {
@@ -319,8 +321,8 @@ func (fp *fileParser) exprPos(v ast.Node, line, col int) (int, int) {
 		hl, _ := nodePos(n)
 		if strings.HasPrefix(n.Start.Value, "|") {
 			// A literal block keeps lines: expression line k is the k-th line after the header.
-			fileLine := hl + line
-			return fileLine, fp.indent(fileLine) + col
+			// Columns count from the block's indentation, that of its first line.
+			return hl + line, fp.indent(hl+1) + col
 		}
 		return hl + 1, fp.indent(hl+1) + 1 // folded: the lines are joined; point at its start
 	case *ast.StringNode:

@@ -6,27 +6,14 @@ import (
 )
 
 func TestScratch(t *testing.T) {
-	for _, x := range []string{
-		`features.logins_1h > 3`,
-		`features.logins_1hh > 3`,
-		`event.tpye == "login"`,
-		`evnt.type == "login"`,
-		`event.type == `,
-		`event.type`,
-		`event.data.flag`,
-		`event.data.?text.orValue("") != ""`,
-		`event.type == "message" && (contact_info(event.data.?text.orValue("")) || payment_handle(event.data.?text.orValue("")) || pay_outside(event.data.?text.orValue("")))`,
-		`event.data.items.exists(x, x == 1)`,
-		`event.data.items.all(x, event.data.items.all(y, x != y))`,
-		`event.data.text.matches("a+b")`,
-		`account.profile.?country.orValue(account.country) != account.country`,
-		`event.data.text.lowerAscii().contains("paypal")`,
-	} {
-		c, err := Compile(Rule{Name: "x", Version: 1, Expr: x, Outcome: Outcome{Score: 1}}, nil)
+	rs := DefaultRules()
+	for _, r := range rs {
+		c, err := Compile(r, nil)
 		if err != nil {
-			fmt.Printf("%s\n  ERR %v\n", x, err)
-			continue
+			t.Fatal(err)
 		}
-		fmt.Printf("%s\n  cost %v feats %v\n", x, c.Cost, c.Features)
+		fmt.Println(r.Name, c.Cost, c.Features)
 	}
+	_, err := ParseFile("x.yaml", []byte("rules:\n  - name: a\n    expr: |\n      event.type == \"login\" &&\n        features.logins_1hh > 2\n    outcome: {score: 1}\n  - name: b\n    expr: \"event.type == \"\n    outcome: {review: true, violation: fraud, measure: hold}\n  - name: c\n    exprr: x\n"))
+	fmt.Println(err)
 }
