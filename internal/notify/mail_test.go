@@ -322,8 +322,11 @@ func TestMailerLogsIn(t *testing.T) {
 	if _, err := mustMailer(t, "smtp://standing:p%40ss%2Fword@"+addr+"?starttls=none").Send(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	if len(box.messages()) != 1 || len(box.auth) != 1 {
-		t.Fatalf("messages %d, logins %v", len(box.messages()), box.auth)
+	box.mu.Lock()
+	logins := append([]string(nil), box.auth...)
+	box.mu.Unlock()
+	if len(box.messages()) != 1 || len(logins) != 1 {
+		t.Fatalf("messages %d, logins %v", len(box.messages()), logins)
 	}
 
 	_, err := mustMailer(t, "smtp://standing:wrong@"+addr+"?starttls=none").Send(context.Background(), msg)

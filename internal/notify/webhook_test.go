@@ -132,12 +132,14 @@ func TestWebhookSenderDeliversASignedRequest(t *testing.T) {
 	if err != nil || status != http.StatusNoContent {
 		t.Fatalf("status %d, err %v", status, err)
 	}
+	rc.mu.Lock()
 	if len(rc.errs) != 0 || len(rc.got) != 1 {
 		t.Fatalf("the receiver refused: %v", rc.errs)
 	}
 	if rc.got[0].Get("webhook-id") != "evt_0001" || string(rc.body[0]) != string(body) {
 		t.Errorf("received id %q body %s", rc.got[0].Get("webhook-id"), rc.body[0])
 	}
+	rc.mu.Unlock()
 
 	// The same receiver refuses a request signed with another secret.
 	other, _ := NewSecret()

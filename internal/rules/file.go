@@ -299,13 +299,20 @@ func contains(list []string, s string) bool {
 // place reports a compile problem at the best place in the file: inside the expression when
 // it has a position, else at the field's value, else at the rule.
 func (fp *fileParser) place(item ast.Node, fields map[string]*ast.MappingValueNode, name string, p Problem) {
-	field, _, _ := strings.Cut(p.Field, ".")
+	field, sub, _ := strings.Cut(p.Field, ".")
 	kv := fields[field]
 	if kv == nil {
 		fp.report(item, name, "%s", p.String())
 		return
 	}
 	line, col := nodePos(kv.Value)
+	if m, ok := kv.Value.(*ast.MappingNode); ok && sub != "" {
+		for _, skv := range m.Values {
+			if keyName(skv) == sub {
+				line, col = nodePos(skv.Value)
+			}
+		}
+	}
 	msg := p.Field + ": " + p.Message
 	if field == "expr" && p.Line > 0 {
 		line, col = fp.exprPos(kv.Value, p.Line, p.Col)

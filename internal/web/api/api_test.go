@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/standing-org/standing/internal/enforce"
+	"github.com/standing-org/standing/internal/notify"
 	"github.com/standing-org/standing/internal/policy"
 	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/store/storetest"
@@ -45,7 +46,9 @@ func newEnv(t *testing.T, st *sqlstore.DB) *env {
 	svc := enforce.New(st, policy.Default())
 	clk := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	svc.Now = clk.Now
-	srv := httptest.NewServer(api.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	h := api.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h.Templates, h.Marketplace = notify.DefaultTemplates(), "the marketplace"
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, clock: clk, st: st}
 	for _, name := range []string{"amira", "jonas"} {
