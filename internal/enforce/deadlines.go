@@ -108,7 +108,8 @@ func (s *Service) fireRecord(ctx context.Context, d domain.Deadline, claim func(
 		action, outcome := "deadline."+string(d.Kind), "recorded"
 		switch d.Kind {
 		case domain.Reminder:
-			if !m.Active(now) || m.PausedAt != nil {
+			// A reminder late past its deadline would remind of nothing.
+			if !m.Active(now) || m.PausedAt != nil || (m.DueAt != nil && !now.Before(*m.DueAt)) {
 				action, outcome = "deadline.void", "void"
 				break
 			}
@@ -135,6 +136,14 @@ func (s *Service) fireRecord(ctx context.Context, d domain.Deadline, claim func(
 		default:
 			return fmt.Errorf("deadline %s: unknown kind %q", d.ID, d.Kind)
 		}
+		if outcome == "void" {
+			if err := publish(ctx, tx, EventDeadlineFired, acct.ID, deadlineEvent(d, outcome), now); err != nil {
+				return err
+			}
+			_, err := tx.Append(ctx, audit.Entry{At: now, Actor: DeadlineActor, Action: action, AccountID: acct.ID, CaseID: d.CaseID,
+				Subject: m.ID, Reason: "no effect: the measure ended, its clock stopped or its deadline passed"})
+			return err
+		}
 		var notices []domain.Notice
 		if notice != nil {
 			if err := tx.InsertNotice(ctx, *notice); err != nil {
@@ -154,9 +163,6 @@ func (s *Service) fireRecord(ctx context.Context, d domain.Deadline, claim func(
 			return err
 		}
 		after := domain.Derive(acct.ID, acct.Version, ms, now)
-		if outcome == "void" {
-			before = after
-		}
 		if err := s.announce(ctx, tx, acct, before, after, notices, now); err != nil {
 			return err
 		}

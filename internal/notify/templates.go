@@ -6,7 +6,6 @@ package notify
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io"
@@ -292,7 +291,7 @@ func templateError(name string, err error) error {
 	return &TemplateError{Template: name, msg: fmt.Sprintf("template %s: %s: %s", name, where, msg), err: err}
 }
 
-// TemplateError is a template that does not parse or does not render.
+// TemplateError is a template that does not parse or does not render: the editor's to fix.
 type TemplateError struct {
 	Template string // e.g. "de/measure_applied text"
 	msg      string
@@ -301,12 +300,6 @@ type TemplateError struct {
 
 func (e *TemplateError) Error() string { return e.msg }
 func (e *TemplateError) Unwrap() error { return e.err }
-
-// IsTemplateError reports whether err is a template's fault (and so the editor's to fix).
-func IsTemplateError(err error) bool {
-	var te *TemplateError
-	return errors.As(err, &te)
-}
 
 // oneLine makes a subject one line: a header must not break.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

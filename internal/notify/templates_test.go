@@ -118,6 +118,11 @@ func TestEffectsFollowTheCapabilitiesSwitchedOff(t *testing.T) {
 	m = mustRender(t, tm, applied(t, account("en"), domain.Warning, facts))
 	wantIn(t, "text", m.Text, "Nothing is switched off", "Payouts: not affected")
 
+	// German writes the span first.
+	m = mustRender(t, tm, applied(t, account("de"), domain.Suspension, facts))
+	wantIn(t, "text", m.Text, "Ihr Konto ist für 14 Tage gesperrt: von Dienstag, 12. Mai 2026, 09:30 Uhr (UTC) bis Dienstag, 26. Mai 2026, 09:30 Uhr (UTC).",
+		"Laufende Aufträge: Solange die Maßnahme gilt")
+
 	// A closure is for good.
 	m = mustRender(t, tm, applied(t, account("de"), domain.Closure, facts))
 	wantIn(t, "text", m.Text, "endgültig geschlossen", "Sie können nicht mehr:", "sich in Ihrem Konto anmelden", "Auszahlungen: eingestellt")

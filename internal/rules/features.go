@@ -263,19 +263,17 @@ type Store struct {
 	seed   maphash.Seed
 	accts  [shards]acctShard
 	links  [shards]linkShard
-	newest atomic.Int64 // the latest event time seen, in minutes since the epoch
+	swept  atomic.Int64 // the latest event minute that swept a shard
 }
 
 type acctShard struct {
-	mu        sync.Mutex
-	m         map[string]*acctState
-	lastSweep int32
+	mu sync.Mutex
+	m  map[string]*acctState
 }
 
 type linkShard struct {
-	mu        sync.Mutex
-	m         map[uint64]*linkEntry
-	lastSweep int32
+	mu sync.Mutex
+	m  map[uint64]*linkEntry
 }
 
 // linkEntry is the accounts that used one device, IP or payout instrument.
@@ -390,8 +388,15 @@ func (s *Store) Observe(ev *domain.ActivityEvent) {
 		return
 	}
 	m := minute(ev.Time)
-	if n := s.newest.Load(); int64(m) > n {
-		s.newest.CompareAndSwap(n, int64(m))
+	// Each minute of event time sweeps the next account shard (and link shard), so every shard
+	// is swept about once an hour whatever accounts the events are about.
+	if last := s.swept.Load(); int64(m) > last && s.swept.CompareAndSwap(last, int64(m)) {
+		if last == 0 {
+			last = int64(m) - 1
+		}
+		for i := last + 1; i <= int64(m) && i <= last+shards; i++ {
+			s.sweepShard(int(i%shards), m)
+		}
 	}
 	device, ip, country, instr, counterpart := ev.Str("device_id"), ev.Str("ip"), ev.Str("country"), ev.Str("payout_instrument"), ev.Str("counterpart")
 	if counterpart == ev.Subject {
@@ -459,8 +464,6 @@ func (s *Store) Observe(ev *domain.ActivityEvent) {
 	}
 	st.lastCounterpart = counterpart
 	reviewer := st.firstSeen
-	shouldSweep := m-sh.lastSweep >= 10
-	shardNo := int(maphash.String(s.seed, ev.Subject) % shards)
 	sh.mu.Unlock()
 
 	if device != "" {
@@ -500,9 +503,6 @@ func (s *Store) Observe(ev *domain.ActivityEvent) {
 			}
 			ch.mu.Unlock()
 		}
-	}
-	if shouldSweep {
-		s.sweepShard(shardNo, m)
 	}
 }
 
@@ -743,7 +743,7 @@ func (s *Store) Len() int {
 }
 
 // Sweep evicts accounts idle for longer than the retention and links older than the link
-// retention, as of now. Observe sweeps each shard every ten minutes of event time by itself.
+// retention, as of now. Observe sweeps by itself as event time passes, one shard per minute.
 func (s *Store) Sweep(now time.Time) {
 	n := minute(now)
 	for i := range s.accts {
@@ -756,7 +756,6 @@ func (s *Store) sweepShard(i int, now int32) {
 	sh := &s.accts[i]
 	idle := now - int32(s.cfg.Retention/time.Minute)
 	sh.mu.Lock()
-	sh.lastSweep = now
 	for id, st := range sh.m {
 		if st.lastSeen < idle {
 			delete(sh.m, id)
@@ -766,7 +765,6 @@ func (s *Store) sweepShard(i int, now int32) {
 	ls := &s.links[i]
 	old := now - int32(s.cfg.LinkRetention/time.Minute)
 	ls.mu.Lock()
-	ls.lastSweep = now
 	for h, e := range ls.m {
 		kept := e.members[:0]
 		for _, mb := range e.members {
