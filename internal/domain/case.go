@@ -98,3 +98,25 @@ func ParseCaseSource(s string) (CaseSource, bool) {
 	}
 	return "", false
 }
+
+// Report is a third-party notice about an account: from a user, a trusted flagger or a rights
+// holder (for copyright: the work and the infringing item).
+type Report struct {
+	ID          string     `json:"id"`
+	AccountID   string     `json:"account_id"`
+	CaseID      string     `json:"case_id"`
+	Source      CaseSource `json:"source"`
+	Violation   string     `json:"violation"`
+	Notifier    Notifier   `json:"notifier"`
+	Description string     `json:"description"`
+	Work        string     `json:"work,omitempty"`            // the protected work, for copyright
+	Item        string     `json:"infringing_item,omitempty"` // the infringing item, e.g. a portfolio URL
+	ReceivedAt  time.Time  `json:"received_at"`
+}
+
+// Notifier is who sent a notice.
+type Notifier struct {
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Organisation string `json:"organisation,omitempty"`
+}

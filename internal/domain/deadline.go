@@ -40,7 +40,7 @@ type Notice struct {
 	AccountID string    `json:"account_id"`
 	CaseID    string    `json:"case_id"`
 	MeasureID string    `json:"measure_id"`
-	Kind      string    `json:"kind"` // measure_applied or measure_lifted
+	Kind      string    `json:"kind"` // measure_applied, measure_lifted, deadline_missed, reminder, measure_ended
 	Language  string    `json:"language"`
 	Statement Statement `json:"statement"`
 	CreatedAt time.Time `json:"created_at"`

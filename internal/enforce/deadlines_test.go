@@ -92,7 +92,7 @@ func TestMissedHoldEscalatesStepByStep(t *testing.T) {
 		for _, n := range ns {
 			kinds = append(kinds, n.Kind)
 		}
-		want := "measure_applied reminder reminder measure_lifted measure_applied reminder reminder measure_lifted measure_applied"
+		want := "measure_applied reminder reminder deadline_missed measure_applied reminder reminder measure_lifted measure_applied"
 		if got := join(kinds); got != want {
 			t.Fatalf("notices %s\nwant     %s", got, want)
 		}

@@ -106,7 +106,12 @@ func (d *Deliverer) email(ctx context.Context, dl domain.Delivery) (string, erro
 	if msg.To == "" {
 		return "", permanent{errors.New("the account has no e-mail address on file")}
 	}
-	return d.Mailer.Send(ctx, msg)
+	id, err := d.Mailer.Send(ctx, msg)
+	var me *notify.MailError
+	if errors.As(err, &me) && !me.Temporary {
+		return "", permanent{err} // e.g. the server refused the recipient for good
+	}
+	return id, err
 }
 
 // webhookBody is the Standard Webhooks payload shape.

@@ -74,7 +74,7 @@ var (
 	defaultsKeys  = []string{"response_window", "notice_period", "reminders", "capabilities_off", "p2b_exception"}
 	noticeKeys    = []string{"business", "private"}
 	violationKeys = []string{"title", "severity", "terms", "dsa_category", "dsa_keywords", "explanation", "remediation",
-		"automation", "strike", "response_window", "notice_period", "p2b_exception", "ladder"}
+		"automation", "strike", "response_window", "notice_period", "p2b_exception", "ladder", "repeat_notices"}
 	termsKeys  = []string{"clause", "text", "url"}
 	strikeKeys = []string{"weight", "expires"}
 	stepKeys   = []string{"strikes", "measure", "capabilities_off", "duration"}
@@ -705,6 +705,17 @@ func (r *reader) violation(f field, d Defaults) *Violation {
 	}
 	v.NoticePeriod = r.noticePeriod(m.opt("notice_period"), d.NoticePeriod, v.P2BException)
 	v.Ladder = r.ladder(m.req("ladder"), d)
+	if rf := m.opt("repeat_notices"); rf.node != nil {
+		rm := r.mapping(rf, "count", "within")
+		cf := rm.req("count")
+		if n, ok := r.integer(cf); ok {
+			if n < 2 {
+				r.report(cf.node, cf.path, "must be 2 or more: one notice is not a repeat, got %d", n)
+			}
+			v.RepeatNotices.Count = n
+		}
+		v.RepeatNotices.Within, _ = r.duration(rm.req("within"))
+	}
 	return v
 }
 

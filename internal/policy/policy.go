@@ -78,6 +78,12 @@ type Violation struct {
 	// violation's own or the defaults'.
 	P2BException string
 	Ladder       []Step
+	// RepeatNotices makes a repeat infringer: Count third-party notices about one account
+	// within Within (zero Count: the violation does not count notices).
+	RepeatNotices struct {
+		Count  int
+		Within time.Duration
+	}
 }
 
 // Terms is the terms-of-service clause a violation breaks.

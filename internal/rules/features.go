@@ -259,11 +259,11 @@ const (
 // with Observe; ask it for an account's Features with Snapshot. Late events are counted where
 // their bucket is still inside the windows and dropped otherwise.
 type Store struct {
-	cfg    StoreConfig
-	seed   maphash.Seed
-	accts  [shards]acctShard
-	links  [shards]linkShard
-	swept  atomic.Int64 // the latest event minute that swept a shard
+	cfg   StoreConfig
+	seed  maphash.Seed
+	accts [shards]acctShard
+	links [shards]linkShard
+	swept atomic.Int64 // the latest event minute that swept a shard
 }
 
 type acctShard struct {

@@ -462,6 +462,7 @@ func (d *decider) missDeadline(c *MissDeadline) (Effects, error) {
 	}
 	d.eff.Action = "deadline.missed"
 	d.liftOne(m, c.Actor, "the response deadline passed without a response; a closure notice follows")
+	d.eff.Notices[len(d.eff.Notices)-1].Kind = "deadline_missed"
 	if d.active(domain.ClosurePending) != nil {
 		return d.eff, nil
 	}

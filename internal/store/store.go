@@ -67,6 +67,9 @@ type Reader interface {
 	// DueDeliveries returns pending deliveries whose next attempt is due, earliest first.
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]domain.Delivery, error)
 	Templates(ctx context.Context) ([]domain.Template, error)
+	// CountReports counts the reports about an account for a violation since a time.
+	CountReports(ctx context.Context, accountID, violation string, since time.Time) (int, error)
+	Reports(ctx context.Context, accountID string) ([]domain.Report, error)
 	Counts(ctx context.Context) (Counts, error)
 }
 
@@ -105,6 +108,7 @@ type Tx interface {
 	InsertEndpoint(ctx context.Context, e domain.Endpoint) error
 	DisableEndpoint(ctx context.Context, id string, at time.Time) error
 	PutTemplate(ctx context.Context, t domain.Template) error
+	InsertReport(ctx context.Context, r domain.Report) error
 	// InsertActivity stores events whose (source, id) is new and reports, per event, whether
 	// it was new: a retried event is not stored twice.
 	InsertActivity(ctx context.Context, evs []*domain.ActivityEvent, receivedAt time.Time) ([]bool, error)
