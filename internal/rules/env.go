@@ -92,7 +92,8 @@ var (
 		`|\b(?:bank|wire)\s+transfer\b|\bsend\s+(?:the\s+)?(?:money|payment)\s+(?:to\s+me\s+)?directly`)
 )
 
-// containsPhone finds a run of 9 to 15 digits, optionally with separators, that is not a date.
+// containsPhone finds a run of 9 to 15 digits, optionally with separators, that is not a date
+// and not part of a longer token.
 func containsPhone(s string) bool {
 	for _, loc := range phoneRE.FindAllStringIndex(s, 20) {
 		run := s[loc[0]:loc[1]]
@@ -102,12 +103,17 @@ func containsPhone(s string) bool {
 				digits++
 			}
 		}
-		if digits < 9 || digits > 15 || dateRE.MatchString(strings.TrimLeft(run, "+(")) {
-			continue
+		if digits < 9 || digits > 15 || dateRE.MatchString(strings.TrimLeft(run, "+(")) ||
+			loc[0] > 0 && isAlnum(s[loc[0]-1]) || loc[1] < len(s) && isAlnum(s[loc[1]]) {
+			continue // too short or long, a date, or part of a longer token such as a hash
 		}
 		return true
 	}
 	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func contactInfo(s string) bool {

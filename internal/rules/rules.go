@@ -112,6 +112,9 @@ type Compiled struct {
 	limits   Limits
 }
 
+// defaultPolicy is the shipped policy, parsed once.
+var defaultPolicy = sync.OnceValue(policy.Default)
+
 // Compile checks r against pol (the shipped default policy when nil) under DefaultLimits.
 func Compile(r Rule, pol *policy.Policy) (*Compiled, error) {
 	return CompileWith(r, pol, DefaultLimits)
@@ -123,7 +126,7 @@ func Compile(r Rule, pol *policy.Policy) (*Compiled, error) {
 func CompileWith(r Rule, pol *policy.Policy, lim Limits) (*Compiled, error) {
 	lim = lim.withDefaults()
 	if pol == nil {
-		pol = policy.Default()
+		pol = defaultPolicy()
 	}
 	name := r.Name
 	if name == "" {
@@ -476,7 +479,7 @@ type Engine struct {
 // NewEngine returns an engine with no rules; zero fields of lim take DefaultLimits.
 func NewEngine(pol *policy.Policy, lim Limits) *Engine {
 	if pol == nil {
-		pol = policy.Default()
+		pol = defaultPolicy()
 	}
 	e := &Engine{pol: pol, limits: lim.withDefaults()}
 	e.set.Store(&RuleSet{})

@@ -147,7 +147,8 @@ func TestHelpers(t *testing.T) {
 	}{
 		{"Thanks, I'll send the draft tomorrow.", false, false, false},
 		{"Write to me at jane.doe+work@gmail.com", true, false, false},
-		{"jane dot doe at gmail dot com", false, false, false},
+		{"jane dot doe at gmail dot com", true, false, false},
+		{"order #A1234567890B ships today", false, false, false},
 		{"jane at gmail dot com", true, false, false},
 		{"Call me on +44 20 7946 0958", true, false, false},
 		{"my number is 0176 1234 5678", true, false, false},

@@ -80,6 +80,8 @@ var Routes = []Route{
 	{"GET", "/api/v1/cases/{case}/timeline", true, (*Server).caseTimeline},
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
 	{"POST", "/api/v1/events", true, (*Server).postEvents},
+	{"POST", "/api/v1/reports", true, (*Server).postReport},
+	{"GET", "/api/v1/accounts/{id}/reports", true, (*Server).listReports},
 	{"GET", "/api/v1/export/dsa", true, (*Server).exportDSA},
 	{"GET", "/api/v1/accounts/{id}/inbox", true, (*Server).inbox},
 	{"GET", "/api/v1/notices/{notice}", true, (*Server).getNotice},
