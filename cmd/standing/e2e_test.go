@@ -373,4 +373,3 @@ func qpDecode(b []byte) []byte {
 	}
 	return out
 }
-

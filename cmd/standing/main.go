@@ -26,6 +26,11 @@ Usage:
   standing apikey create --name NAME print a new API key (only its hash is kept)
   standing export dsa [--since DATE] write every statement of reasons as NDJSON records
                                      for the EU DSA Transparency Database
+  standing rules test FILE [--events EVENTS]
+                                     compile and cost-check rules; run them on sample events
+  standing rules backtest --since DATE [--rules FILE] [--labels CSV]
+                                     replay stored events against rules: hits, would-be
+                                     measures, precision and recall
 
 Every command that touches data takes --data DIR (STANDING_DATA, default ./standing-data)
 and --database-url postgres://… (STANDING_DATABASE_URL). Run 'standing COMMAND -h' for more.
@@ -84,6 +89,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return exportDSA(ctx, r, stdout, stderr)
 		}
 		return errors.New("usage: standing export dsa [--since YYYY-MM-DD]")
+	case "rules":
+		switch s, r := sub(); s {
+		case "test":
+			return rulesTest(ctx, r, stdout, stderr)
+		case "backtest":
+			return rulesBacktest(ctx, r, stdout, stderr)
+		}
+		return errors.New("usage: standing rules test FILE | standing rules backtest --since DATE")
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

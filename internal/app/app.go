@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,11 +12,14 @@ import (
 	"time"
 
 	"github.com/standing-org/standing/internal/config"
+	"github.com/standing-org/standing/internal/detect"
+	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/ingest"
 	"github.com/standing-org/standing/internal/jobs"
 	"github.com/standing-org/standing/internal/notify"
 	"github.com/standing-org/standing/internal/policy"
+	"github.com/standing-org/standing/internal/rules"
 	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/web/api"
 )
@@ -78,6 +82,41 @@ func (a *App) Templates(ctx context.Context) (*notify.Templates, error) {
 	return t, nil
 }
 
+// Rules returns the detection rules to run: the --rules file, else the last set saved through
+// the API, else the shipped pack; and says which.
+func (a *App) Rules(ctx context.Context) ([]rules.Rule, string, error) {
+	if a.Config.RulesFile != "" {
+		rs, err := rules.LoadFileFor(a.Config.RulesFile, a.Service.Policy, rules.Limits{})
+		return rs, a.Config.RulesFile, err
+	}
+	saved, err := a.Store.LatestRuleSet(ctx)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return rules.DefaultRules(), "the shipped rule pack", nil
+	} else if err != nil {
+		return nil, "", err
+	}
+	var rs []rules.Rule
+	if err := json.Unmarshal(saved.Rules, &rs); err != nil {
+		return nil, "", fmt.Errorf("saved rule set %d: %w", saved.Version, err)
+	}
+	return rs, fmt.Sprintf("saved rule set %d", saved.Version), nil
+}
+
+// warm replays the stored events of the longest feature window into the detector's features,
+// so that a restart does not forget what accounts did in the last days.
+func (a *App) warm(ctx context.Context, det *detect.Detector) error {
+	n := 0
+	err := a.Store.Activity(ctx, a.Service.Now().Add(-rules.LongestWindow), func(e *domain.ActivityEvent) error {
+		det.Features.Observe(e)
+		n++
+		return nil
+	})
+	if n > 0 {
+		a.Log.Info("features warmed from stored events", "events", n)
+	}
+	return err
+}
+
 // Serve serves HTTP on ln, takes events and runs the background work until ctx ends, then
 // drains requests in flight.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
@@ -91,10 +130,26 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 	}
-	events := ingest.NewWriter(a.Store, a.Service.Now, nil)
+	eng := rules.NewEngine(a.Service.Policy, rules.Limits{})
+	rs, from, err := a.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := eng.Set(rs); err != nil {
+		return fmt.Errorf("detection rules (%s):\n%w", from, err)
+	}
+	det := detect.New(a.Service, eng, a.Log)
+	if err := a.warm(ctx, det); err != nil {
+		return err
+	}
+	go det.Run()
+	defer det.Close()
+	a.Log.Info("detection", "rules", len(rs), "from", from)
+
+	events := ingest.NewWriter(a.Store, a.Service.Now, det.Sink)
 	defer events.Close()
 	handler := api.New(a.Service, a.Log)
-	handler.Events, handler.Templates = events, tpl
+	handler.Events, handler.Templates, handler.Rules = events, tpl, eng
 	handler.Marketplace, handler.PortalURL = a.Config.Marketplace, a.Config.PortalURL
 
 	runner := &jobs.Runner{Svc: a.Service, Log: a.Log, Interval: a.Config.Tick, Batch: 200,

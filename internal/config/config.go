@@ -16,6 +16,7 @@ type Config struct {
 	DataDir     string // SQLite file and uploaded files
 	DatabaseURL string // postgres://… switches to PostgreSQL
 	PolicyFile  string // a policy YAML file; empty means the shipped default
+	RulesFile   string // a detection rules YAML file; empty means the saved set or the shipped pack
 	LogLevel    string // debug, info, warn, error
 	SMTPURL     string // smtp://user:pass@host:port for notice e-mails; none: notices stay in the inbox
 	SMTPFrom    string // the notices' From address
@@ -31,6 +32,7 @@ func (c *Config) Register(fs *flag.FlagSet, serve bool) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("STANDING_DATABASE_URL", ""), "postgres://… to use PostgreSQL instead of SQLite (STANDING_DATABASE_URL)")
 	fs.StringVar(&c.PolicyFile, "policy", env("STANDING_POLICY", ""), "policy YAML file; the shipped default when empty (STANDING_POLICY)")
 	if serve {
+		fs.StringVar(&c.RulesFile, "rules", env("STANDING_RULES", ""), "detection rules YAML file; the last saved set or the shipped pack when empty (STANDING_RULES)")
 		fs.StringVar(&c.Addr, "addr", env("STANDING_ADDR", "127.0.0.1:8080"), "HTTP listen address (STANDING_ADDR)")
 		fs.StringVar(&c.LogLevel, "log-level", env("STANDING_LOG_LEVEL", "info"), "debug, info, warn or error (STANDING_LOG_LEVEL)")
 		fs.StringVar(&c.SMTPURL, "smtp-url", env("STANDING_SMTP_URL", ""), "smtp://user:pass@host:port to e-mail notices (STANDING_SMTP_URL)")

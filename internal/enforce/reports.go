@@ -121,15 +121,11 @@ func (s *Service) Report(ctx context.Context, actor string, in ReportInput) (Rep
 
 // openCaseFor returns the account's unresolved case for the report's violation, or opens one.
 func openCaseFor(ctx context.Context, tx store.Tx, actor string, rp domain.Report, now time.Time) (domain.Case, error) {
-	cs, err := tx.Cases(ctx, rp.AccountID)
-	if err != nil {
-		return domain.Case{}, err
-	}
-	for i := len(cs) - 1; i >= 0; i-- {
-		if c := cs[i]; c.Violation == rp.Violation && c.Status != domain.CaseResolved {
-			full, err := tx.Case(ctx, c.ID)
-			return full, err
+	if c, found, err := unresolvedCase(ctx, tx, rp.AccountID, rp.Violation); err != nil || found {
+		if err != nil {
+			return c, err
 		}
+		return tx.Case(ctx, c.ID)
 	}
 	notifier := rp.Notifier.Name
 	if rp.Notifier.Organisation != "" {

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"regexp"
-	"strings"
 	"sync"
 
 	"cel.dev/cel-go/cel"
@@ -68,56 +66,6 @@ func Variables() []Variable {
 		vs = append(vs, Variable{"features." + d.Name, t, d.Help})
 	}
 	return vs
-}
-
-// Helper functions a rule can call beyond CEL's standard library and string extensions.
-var (
-	// contact_info: e-mail addresses (also "name at gmail dot com"), phone numbers and
-	// off-platform messengers.
-	emailRE    = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|\b[a-z0-9._-]+\s*(?:\[at\]|\(at\)|\s+at\s+)\s*[a-z0-9-]+\s*(?:\[dot\]|\(dot\)|\s+dot\s+|\.)\s*(?:com|net|org|io|de|fr|uk|co|me|info)\b`)
-	phoneRE    = regexp.MustCompile(`\+?\(?\d[\d\s().\-]{7,20}\d`)
-	dateRE     = regexp.MustCompile(`^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{4}`)
-	messengers = regexp.MustCompile(`(?i)\b(?:whats\s?app|telegram|skype|wechat|viber|signal\s+me|my\s+signal)\b`)
-	// payment_handle: payment services, IBANs and crypto.
-	paymentRE = regexp.MustCompile(`(?i)\b(?:pay\s?pal(?:\.me)?|venmo|zelle|cash\s?app|transferwise|revolut|payoneer|skrill|western\s+union|moneygram|bitcoin|btc|usdt|tether|crypto(?:currency)?|e?wallet\s+address)\b` +
-		`|\b(?:via|through|with|by|on|to\s+my)\s+wise\b|\bwise\s+(?:account|transfer|payment|tag)\b` +
-		`|\$[a-z][a-z0-9_]{2,19}\b` + // a Cash App $cashtag
-		`|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b` + // an IBAN
-		`|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b|\b0x[0-9a-fA-F]{40}\b`) // bitcoin and ethereum addresses
-	// pay_outside: asking or offering to move payment off the platform.
-	payOutsideRE = regexp.MustCompile(`(?i)\bpay(?:ing|ment)?\s+(?:me\s+|you\s+|us\s+)?(?:outside|directly|off[\s-]?(?:platform|site))` +
-		`|\boutside\s+(?:of\s+)?(?:the\s+|this\s+)?(?:platform|site|marketplace|app|website)` +
-		`|\boff[\s-]?(?:platform|site)\s+(?:payment|deal|contract)` +
-		`|\b(?:avoid|skip|save\s+on|bypass|no)\s+(?:the\s+)?(?:platform\s+|site\s+|service\s+)?(?:fees?|commission)` +
-		`|\b(?:bank|wire)\s+transfer\b|\bsend\s+(?:the\s+)?(?:money|payment)\s+(?:to\s+me\s+)?directly`)
-)
-
-// containsPhone finds a run of 9 to 15 digits, optionally with separators, that is not a date
-// and not part of a longer token.
-func containsPhone(s string) bool {
-	for _, loc := range phoneRE.FindAllStringIndex(s, 20) {
-		run := s[loc[0]:loc[1]]
-		digits := 0
-		for _, r := range run {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		if digits < 9 || digits > 15 || dateRE.MatchString(strings.TrimLeft(run, "+(")) ||
-			loc[0] > 0 && isAlnum(s[loc[0]-1]) || loc[1] < len(s) && isAlnum(s[loc[1]]) {
-			continue // too short or long, a date, or part of a longer token such as a hash
-		}
-		return true
-	}
-	return false
-}
-
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-func contactInfo(s string) bool {
-	return emailRE.MatchString(s) || messengers.MatchString(s) || containsPhone(s)
 }
 
 func boolFn(f func(string) bool) func(ref.Val) ref.Val {
@@ -223,7 +171,7 @@ func env() (*cel.Env, error) {
 		for _, h := range []struct {
 			name string
 			f    func(string) bool
-		}{{"contact_info", contactInfo}, {"payment_handle", paymentRE.MatchString}, {"pay_outside", payOutsideRE.MatchString}} {
+		}{{"contact_info", contactInfo}, {"payment_handle", paymentHandle}, {"pay_outside", payOutside}} {
 			id := h.name + "_string"
 			opts = append(opts, cel.Function(h.name,
 				cel.Overload(id, []*cel.Type{cel.StringType}, cel.BoolType, cel.UnaryBinding(boolFn(h.f)))))

@@ -16,6 +16,7 @@ import (
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -422,8 +423,19 @@ func (c *Compiled) Eval(ctx context.Context, in Input) (bool, error) {
 	return c.eval(ctx, newActivation(in))
 }
 
+// interruptAbove is the estimated cost above which an evaluation watches its context: a rule
+// estimated cheaper finishes in microseconds whatever the input (the cost limit sees to the
+// rest), and watching costs a context per evaluation.
+const interruptAbove = 10_000
+
 func (c *Compiled) eval(ctx context.Context, act *activation) (bool, error) {
-	out, _, err := c.prg.ContextEval(ctx, act)
+	var out ref.Val
+	var err error
+	if ctx.Done() != nil && c.Cost.Max > interruptAbove {
+		out, _, err = c.prg.ContextEval(ctx, act)
+	} else {
+		out, _, err = c.prg.Eval(act)
+	}
 	if err != nil {
 		var cancelled interpreter.EvalCancelledError
 		switch {

@@ -23,6 +23,11 @@ type Store interface {
 	ClaimDelivery(ctx context.Context, id string, now, until time.Time) (bool, error)
 	// NoticesSince calls fn with every notice created at or after since, oldest first.
 	NoticesSince(ctx context.Context, since time.Time, fn func(domain.Notice) error) error
+	// CountActivity counts the stored events from `since` on.
+	CountActivity(ctx context.Context, since time.Time) (int64, error)
+	// HumanDecisions returns, per violation, the accounts a person (not a rule or a deadline)
+	// applied a measure to: the outcomes a backtest can score rules against.
+	HumanDecisions(ctx context.Context) (map[string][]string, error)
 	// Activity calls fn with the stored events from `since` on, in time order.
 	Activity(ctx context.Context, since time.Time, fn func(*domain.ActivityEvent) error) error
 	// Dialect names the engine: "sqlite" or "postgres".
@@ -70,6 +75,10 @@ type Reader interface {
 	// CountReports counts the reports about an account for a violation since a time.
 	CountReports(ctx context.Context, accountID, violation string, since time.Time) (int, error)
 	Reports(ctx context.Context, accountID string) ([]domain.Report, error)
+	// RuleHits lists hits, newest first, of one rule or about one account (either may be "").
+	RuleHits(ctx context.Context, rule, accountID string, limit int) ([]domain.RuleHit, error)
+	// LatestRuleSet returns the newest saved rule set; ENOTFOUND when none was saved.
+	LatestRuleSet(ctx context.Context) (domain.RuleSetVersion, error)
 	Counts(ctx context.Context) (Counts, error)
 }
 
@@ -109,6 +118,8 @@ type Tx interface {
 	DisableEndpoint(ctx context.Context, id string, at time.Time) error
 	PutTemplate(ctx context.Context, t domain.Template) error
 	InsertReport(ctx context.Context, r domain.Report) error
+	InsertRuleHits(ctx context.Context, hs []domain.RuleHit) error
+	InsertRuleSet(ctx context.Context, rs domain.RuleSetVersion) error
 	// InsertActivity stores events whose (source, id) is new and reports, per event, whether
 	// it was new: a retried event is not stored twice.
 	InsertActivity(ctx context.Context, evs []*domain.ActivityEvent, receivedAt time.Time) ([]bool, error)

@@ -90,3 +90,28 @@ func (db *DB) Activity(ctx context.Context, since time.Time, fn func(*domain.Act
 		after, afterKey = us(last.Time), last.Source+" "+last.ID
 	}
 }
+
+func (db *DB) CountActivity(ctx context.Context, since time.Time) (int64, error) {
+	var n int64
+	if err := db.row(ctx, `SELECT COUNT(*) FROM activity WHERE time >= ?`, us(since)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count activity: %w", err)
+	}
+	return n, nil
+}
+
+func (db *DB) HumanDecisions(ctx context.Context) (map[string][]string, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT violation, account_id FROM measures
+		WHERE created_by NOT LIKE 'rule:%' AND created_by <> 'deadline' ORDER BY violation, account_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read decisions: %w", err)
+	}
+	pairs, err := collect(rows, func(s scanner) ([2]string, error) {
+		var p [2]string
+		return p, s.Scan(&p[0], &p[1])
+	})
+	out := map[string][]string{}
+	for _, p := range pairs {
+		out[p[0]] = append(out[p[0]], p[1])
+	}
+	return out, err
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/ingest"
+	"github.com/standing-org/standing/internal/rules"
 )
 
 //go:embed openapi.json
@@ -36,6 +37,8 @@ type Server struct {
 	keys    sync.Map // API key hash → cachedKey
 	// Events takes activity events; nil until intake runs.
 	Events *ingest.Writer
+	// Rules are the detection rules in force; nil when detection does not run.
+	Rules *rules.Engine
 	// Templates render notices for the inbox; Marketplace and PortalURL go into their text.
 	Templates              Renderer
 	Marketplace, PortalURL string
@@ -81,6 +84,9 @@ var Routes = []Route{
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
 	{"POST", "/api/v1/events", true, (*Server).postEvents},
 	{"POST", "/api/v1/reports", true, (*Server).postReport},
+	{"GET", "/api/v1/rules", true, (*Server).listRules},
+	{"PUT", "/api/v1/rules", true, (*Server).putRules},
+	{"GET", "/api/v1/rule-hits", true, (*Server).ruleHits},
 	{"GET", "/api/v1/accounts/{id}/reports", true, (*Server).listReports},
 	{"GET", "/api/v1/export/dsa", true, (*Server).exportDSA},
 	{"GET", "/api/v1/accounts/{id}/inbox", true, (*Server).inbox},
