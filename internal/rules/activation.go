@@ -19,6 +19,9 @@ type activation struct {
 	f       *Features
 	data    ref.Val
 	profile ref.Val
+	// fitsFor and fitsResult cache fits for one Limits.
+	fitsFor    *Limits
+	fitsResult bool
 }
 
 var (
@@ -115,4 +118,69 @@ func (a *activation) ageDays() int64 {
 		return 0
 	}
 	return int64(d.Hours() / 24)
+}
+
+// fits reports whether the inputs are within the sizes the cost estimate assumed under l, so
+// that a rule's estimate bounds what evaluating it costs.
+func (a *activation) fits(l Limits) bool {
+	if a.fitsFor != nil && *a.fitsFor == l {
+		return a.fitsResult
+	}
+	ok := a.checkFits(l)
+	a.fitsFor, a.fitsResult = &l, ok
+	return ok
+}
+
+func (a *activation) checkFits(l Limits) bool {
+	ev, ac := a.ev, a.acct
+	if len(ev.ID) > domain.MaxIDLen || len(ev.Subject) > domain.MaxIDLen || len(ev.Type) > 256 || len(ev.Source) > 256 ||
+		len(ac.ID) > domain.MaxIDLen || len(ac.Type) > 256 || len(ac.Country) > 256 || len(ac.Language) > 256 || len(ac.Identity) > 256 ||
+		len(ac.Profile) > domain.MaxProfileFields || uint64(len(ev.Fields)) > l.MaxDataKeys {
+		return false
+	}
+	for k, v := range ac.Profile {
+		if len(k) > 64 || len(v) > domain.MaxProfileValueLen {
+			return false
+		}
+	}
+	for k, v := range ev.Fields {
+		if len(k) > MaxKeyLen || !fitsValue(v, l, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// fitsValue checks a decoded JSON value against l.
+func fitsValue(v any, l Limits, depth int) bool {
+	if depth > 64 {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, bool, float64, int, int64, uint64:
+		return true
+	case string:
+		return uint64(len(x)) <= l.MaxString
+	case []any:
+		if uint64(len(x)) > l.MaxList {
+			return false
+		}
+		for _, e := range x {
+			if !fitsValue(e, l, depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		if uint64(len(x)) > l.MaxDataKeys {
+			return false
+		}
+		for k, e := range x {
+			if len(k) > MaxKeyLen || !fitsValue(e, l, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -109,8 +109,12 @@ type Compiled struct {
 	Cost cost.Estimate
 	// Features lists the features the expression reads, by index into FeatureDefs.
 	Features []int
-	prg      cel.Program
-	limits   Limits
+	prg      cel.Program // tracks its cost and stops at the limit
+	// fast skips cost tracking. It runs when the inputs are within the sizes the estimate
+	// assumed, where the estimate bounds the cost, and only for rules estimated within the
+	// limit; nil otherwise.
+	fast   cel.Program
+	limits Limits
 }
 
 // defaultPolicy is the shipped policy, parsed once.
@@ -259,7 +263,13 @@ func compileExpr(expr string, lim Limits) (*Compiled, []Problem) {
 	if err != nil {
 		return nil, []Problem{{Field: "expr", Message: err.Error()}}
 	}
-	return &Compiled{Cost: est, Features: referencedFeatures(checked), prg: prg, limits: lim}, nil
+	c := &Compiled{Cost: est, Features: referencedFeatures(checked), prg: prg, limits: lim}
+	if est.Max <= lim.CostLimit {
+		if c.fast, err = e.Program(checked, cel.InterruptCheckFrequency(64), cel.EvalOptions(cel.OptOptimize)); err != nil {
+			return nil, []Problem{{Field: "expr", Message: err.Error()}}
+		}
+	}
+	return c, nil
 }
 
 // issueProblems turns CEL's errors into problems with 1-based positions and a caret line.
@@ -429,12 +439,16 @@ func (c *Compiled) Eval(ctx context.Context, in Input) (bool, error) {
 const interruptAbove = 10_000
 
 func (c *Compiled) eval(ctx context.Context, act *activation) (bool, error) {
+	prg := c.prg
+	if c.fast != nil && act.fits(c.limits) {
+		prg = c.fast
+	}
 	var out ref.Val
 	var err error
 	if ctx.Done() != nil && c.Cost.Max > interruptAbove {
-		out, _, err = c.prg.ContextEval(ctx, act)
+		out, _, err = prg.ContextEval(ctx, act)
 	} else {
-		out, _, err = c.prg.Eval(act)
+		out, _, err = prg.Eval(act)
 	}
 	if err != nil {
 		var cancelled interpreter.EvalCancelledError

@@ -585,3 +585,32 @@ func TestContextStopsARunawayRule(t *testing.T) {
 		t.Errorf("stopping took %v", d)
 	}
 }
+
+func TestInputsBeyondTheAssumedSizesMeetTheRuntimeLimit(t *testing.T) {
+	// Estimated within the limit for lists of up to MaxList items; the event brings far more.
+	c, err := Compile(rule(`event.data.items.all(x, x >= 0)`, scoreOnly), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.fast == nil {
+		t.Fatal("a rule estimated within the limit has no untracked program")
+	}
+	small := runawayInput(int(DefaultLimits.MaxList))
+	if !newActivation(small).fits(DefaultLimits) {
+		t.Error("an event within the assumed sizes does not fit")
+	}
+	if hit, err := c.Eval(context.Background(), small); err != nil || !hit {
+		t.Errorf("within the sizes: %v, %v", hit, err)
+	}
+	big := runawayInput(600_000)
+	if newActivation(big).fits(DefaultLimits) {
+		t.Error("an event beyond the assumed sizes fits")
+	}
+	if _, err := c.Eval(context.Background(), big); !errors.Is(err, ErrCostLimit) {
+		t.Errorf("beyond the sizes: %v; want ErrCostLimit", err)
+	}
+	long := Input{Event: ev("a", "message", t0, "text", strings.Repeat("a", int(DefaultLimits.MaxString)+1))}
+	if newActivation(long).fits(DefaultLimits) {
+		t.Error("a text longer than MaxString fits")
+	}
+}
