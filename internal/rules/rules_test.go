@@ -308,7 +308,7 @@ func TestDefaultRules(t *testing.T) {
 			negative: scenario{events: []*domain.ActivityEvent{
 				ev("f", "message", t0, "counterpart", "c", "text", "Great! I'll start on the milestone today and send a draft on Friday."),
 				ev("f", "login", t0, "text", "pay me directly"), // not a message
-				ev("f", "message", t0, "counterpart", "c"),       // no text
+				ev("f", "message", t0, "counterpart", "c"),      // no text
 			}},
 		},
 		{
