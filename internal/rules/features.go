@@ -227,8 +227,8 @@ func b2i(b bool) int64 {
 
 // StoreConfig bounds a Store. Zero fields take the defaults shown.
 type StoreConfig struct {
-	// Retention is how long an idle account's features are kept (LongestWindow + 1h): past it
-	// nothing of it counts in any window, so it is evicted.
+	// Retention is how long an idle account's features are kept (LongestWindow + 1h, also the
+	// least): past it nothing of it counts in any window, so it is evicted.
 	Retention time.Duration
 	// LinkRetention is how long a device, IP or payout instrument keeps linking the accounts
 	// that used it (90 days): links outlive the windows so that an account opened weeks after
@@ -310,8 +310,8 @@ type acctState struct {
 
 // NewStore returns an empty store.
 func NewStore(cfg StoreConfig) *Store {
-	if cfg.Retention <= 0 {
-		cfg.Retention = LongestWindow + time.Hour
+	if cfg.Retention < LongestWindow+time.Hour {
+		cfg.Retention = LongestWindow + time.Hour // shorter would drop what the windows still count
 	}
 	if cfg.LinkRetention <= 0 {
 		cfg.LinkRetention = 90 * 24 * time.Hour
@@ -374,7 +374,9 @@ func (s *Store) SetCreated(accountID string, createdAt time.Time) {
 	defer sh.mu.Unlock()
 	st := sh.m[accountID]
 	if st == nil {
-		st = &acctState{firstSeen: m, lastSeen: m}
+		// Kept as if seen at the latest event time, so that the next sweep does not drop it
+		// before its events arrive.
+		st = &acctState{firstSeen: m, lastSeen: max(m, int32(s.swept.Load()))}
 		sh.m[accountID] = st
 	} else if m < st.firstSeen {
 		st.firstSeen = m
@@ -495,6 +497,7 @@ func (s *Store) Observe(ev *domain.ActivityEvent) {
 				ct = &acctState{firstSeen: m, lastSeen: m}
 				ch.m[counterpart] = ct
 			}
+			ct.lastSeen = max(ct.lastSeen, m)
 			if linked {
 				ct.add(sReviewsFromLinked, m)
 			}

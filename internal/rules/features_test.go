@@ -162,6 +162,13 @@ func TestAgeDays(t *testing.T) {
 	s.SetCreated("a", t0.Add(-30*24*time.Hour))
 	wantFeatures(t, s.Snapshot("a", t0), "by creation", map[string]any{"age_days": 30})
 	wantFeatures(t, s.Snapshot("nobody", t0), "unknown", map[string]any{"age_days": 0, "counterpart_age_days": -1, "logins_7d": 0})
+
+	// A creation time set ahead of the account's first event survives the sweeps meanwhile.
+	s.SetCreated("veteran", t0.Add(-1000*24*time.Hour))
+	for d := time.Duration(0); d <= 2*time.Hour; d += time.Minute {
+		s.Observe(ev("other", "message", t0.Add(d)))
+	}
+	wantFeatures(t, s.Snapshot("veteran", t0.Add(2*time.Hour)), "veteran", map[string]any{"age_days": 1000})
 }
 
 func TestLinks(t *testing.T) {

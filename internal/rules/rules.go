@@ -229,14 +229,14 @@ func compileExpr(expr string, lim Limits) (*Compiled, []Problem) {
 	src := common.NewTextSource(expr)
 	parsed, iss := e.ParseSource(src)
 	if iss != nil && iss.Err() != nil {
-		return nil, issueProblems(iss.Errors(), src, "")
+		return nil, issueProblems(iss.Errors(), src)
 	}
 	checked, iss := e.Check(parsed)
 	if iss != nil && iss.Err() != nil {
-		if probs := unknownNames(parsed, src); len(probs) > 0 {
+		if probs := unknownNames(parsed); len(probs) > 0 {
 			return nil, probs
 		}
-		return nil, issueProblems(iss.Errors(), src, "")
+		return nil, issueProblems(iss.Errors(), src)
 	}
 	if t := checked.OutputType(); !t.IsExactType(cel.BoolType) {
 		hint := ""
@@ -273,13 +273,14 @@ func compileExpr(expr string, lim Limits) (*Compiled, []Problem) {
 }
 
 // issueProblems turns CEL's errors into problems with 1-based positions and a caret line.
-func issueProblems(errs []*common.Error, src common.Source, prefix string) []Problem {
+func issueProblems(errs []*common.Error, src common.Source) []Problem {
 	var probs []Problem
 	for _, e := range errs {
 		line, col := e.Location.Line(), e.Location.Column()+1
-		msg := prefix + e.Message
+		msg := e.Message
+		// CEL counts columns in characters; the caret line counts them the same way.
 		if snippet, ok := src.Snippet(line); ok && len(snippet) <= 200 {
-			msg += "\n    | " + snippet + "\n    | " + strings.Repeat(" ", max(0, len([]rune(snippet[:min(len(snippet), byteOffset(snippet, col-1))])))) + "^"
+			msg += "\n    | " + strings.ReplaceAll(snippet, "\t", " ") + "\n    | " + strings.Repeat(" ", max(0, col-1)) + "^"
 		}
 		probs = append(probs, Problem{Field: "expr", Line: line, Col: col, Message: msg})
 	}
@@ -289,24 +290,12 @@ func issueProblems(errs []*common.Error, src common.Source, prefix string) []Pro
 	return probs
 }
 
-// byteOffset returns the byte offset of the n-th rune of s.
-func byteOffset(s string, n int) int {
-	i := 0
-	for off := range s {
-		if i == n {
-			return off
-		}
-		i++
-	}
-	return len(s)
-}
-
 // namespaces are the roots whose fields are declared one by one.
 var namespaces = map[string]string{"event": "event field", "account": "account field", "features": "feature"}
 
 // unknownNames finds references like features.logins_1hh that CEL reports only as an
 // undeclared "features", and says what exists instead.
-func unknownNames(parsed *cel.Ast, src common.Source) []Problem {
+func unknownNames(parsed *cel.Ast) []Problem {
 	e, _ := env()
 	declared := map[string]bool{}
 	for _, v := range e.Variables() {
@@ -354,7 +343,6 @@ func unknownNames(parsed *cel.Ast, src common.Source) []Problem {
 	sort.SliceStable(probs, func(i, j int) bool {
 		return probs[i].Line < probs[j].Line || probs[i].Line == probs[j].Line && probs[i].Col < probs[j].Col
 	})
-	_ = src
 	return probs
 }
 

@@ -57,11 +57,13 @@ func (t *txn) InsertActivity(ctx context.Context, evs []*domain.ActivityEvent, r
 }
 
 func (db *DB) Activity(ctx context.Context, since time.Time, fn func(*domain.ActivityEvent) error) error {
-	const page = 5000
-	after, afterKey := us(since)-1, ""
+	// Pages follow the time index. Events that share the last page's final microsecond come
+	// again on the next page and are skipped by their identity.
+	page := 5000
+	from := us(since)
+	seen := map[[2]string]bool{}
 	for {
-		rows, err := db.query(ctx, `SELECT source, id, type, subject, time, data FROM activity
-			WHERE time > ? OR (time = ? AND source || ' ' || id > ?) ORDER BY time, source || ' ' || id LIMIT ?`, after, after, afterKey, page)
+		rows, err := db.query(ctx, `SELECT source, id, type, subject, time, data FROM activity WHERE time >= ? ORDER BY time LIMIT ?`, from, page)
 		if err != nil {
 			return fmt.Errorf("read activity: %w", err)
 		}
@@ -78,16 +80,35 @@ func (db *DB) Activity(ctx context.Context, since time.Time, fn func(*domain.Act
 		if err != nil {
 			return err
 		}
+		last := from
+		next := map[[2]string]bool{}
 		for _, e := range evs {
+			k := [2]string{e.Source, e.ID}
+			if us(e.Time) == from && seen[k] {
+				continue
+			}
 			if err := fn(e); err != nil {
 				return err
 			}
+			if t := us(e.Time); t != last {
+				last, next = t, map[[2]string]bool{}
+			}
+			next[k] = true
 		}
 		if len(evs) < page {
 			return nil
 		}
-		last := evs[len(evs)-1]
-		after, afterKey = us(last.Time), last.Source+" "+last.ID
+		if last == from {
+			page *= 2 // a whole page in one microsecond: take more at once
+		}
+		if last != from {
+			seen = next
+		} else {
+			for k := range next {
+				seen[k] = true
+			}
+		}
+		from = last
 	}
 }
 
