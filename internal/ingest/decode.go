@@ -47,6 +47,20 @@ func Decode(body []byte, lim Limits) ([]Item, error) {
 	}
 	var raws []json.RawMessage
 	if trimmed[0] == '[' {
+		// The common case, a well-formed array, is decoded in one pass; any error sends the
+		// body down the slow path, which attributes it to its item.
+		var ws []wire
+		if err := json.Unmarshal(trimmed, &ws); err == nil {
+			if len(ws) > lim.Batch {
+				return nil, domain.Errorf(domain.ETOOLARGE, "the batch holds more than %d events; split it", lim.Batch)
+			}
+			items := make([]Item, len(ws))
+			for i := range ws {
+				ev, err := checkEvent(&ws[i], lim)
+				items[i] = Item{Index: i, Event: ev, Err: err}
+			}
+			return items, nil
+		}
 		if err := json.Unmarshal(trimmed, &raws); err != nil {
 			return nil, domain.Errorf(domain.EINVALID, "the body is not a JSON array of events: %v", err)
 		}
@@ -94,6 +108,11 @@ func decodeEvent(raw json.RawMessage, lim Limits) (*domain.ActivityEvent, error)
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, fmt.Errorf("not a JSON event object: %v", strings.TrimPrefix(err.Error(), "json: "))
 	}
+	return checkEvent(&w, lim)
+}
+
+// checkEvent validates a decoded event and decodes its data.
+func checkEvent(w *wire, lim Limits) (*domain.ActivityEvent, error) {
 	var v domain.Validation
 	str := func(field string, p *string, required bool, max int) string {
 		switch {
