@@ -104,7 +104,7 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer a.Close()
-	rs, from, err := a.Rules(ctx)
+	rs, from, _, err := a.Rules(ctx)
 	if err != nil {
 		return err
 	}

@@ -83,23 +83,23 @@ func (a *App) Templates(ctx context.Context) (*notify.Templates, error) {
 }
 
 // Rules returns the detection rules to run: the --rules file, else the last set saved through
-// the API, else the shipped pack; and says which.
-func (a *App) Rules(ctx context.Context) ([]rules.Rule, string, error) {
+// the API, else the shipped pack; says which; and gives the saved set's version (0 otherwise).
+func (a *App) Rules(ctx context.Context) ([]rules.Rule, string, int64, error) {
 	if a.Config.RulesFile != "" {
 		rs, err := rules.LoadFileFor(a.Config.RulesFile, a.Service.Policy, rules.Limits{})
-		return rs, a.Config.RulesFile, err
+		return rs, a.Config.RulesFile, 0, err
 	}
 	saved, err := a.Store.LatestRuleSet(ctx)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return rules.DefaultRules(), "the shipped rule pack", nil
+		return rules.DefaultRules(), "the shipped rule pack", 0, nil
 	} else if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	var rs []rules.Rule
 	if err := json.Unmarshal(saved.Rules, &rs); err != nil {
-		return nil, "", fmt.Errorf("saved rule set %d: %w", saved.Version, err)
+		return nil, "", 0, fmt.Errorf("saved rule set %d: %w", saved.Version, err)
 	}
-	return rs, fmt.Sprintf("saved rule set %d", saved.Version), nil
+	return rs, fmt.Sprintf("saved rule set %d", saved.Version), saved.Version, nil
 }
 
 // warm replays the stored events of the longest feature window into the detector's features,
@@ -131,11 +131,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	eng := rules.NewEngine(a.Service.Policy, rules.Limits{})
-	rs, from, err := a.Rules(ctx)
+	rs, from, version, err := a.Rules(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := eng.Set(rs); err != nil {
+	if _, err := eng.SetVersion(version, rs); err != nil {
 		return fmt.Errorf("detection rules (%s):\n%w", from, err)
 	}
 	det := detect.New(a.Service, eng, a.Log)

@@ -151,7 +151,9 @@ func (d *Detector) account(ctx context.Context, id string) *domain.Account {
 	return c.acct
 }
 
-func (d *Detector) standing(id string) domain.Standing { return d.lookup(context.Background(), id).standing }
+func (d *Detector) standing(id string) domain.Standing {
+	return d.lookup(context.Background(), id).standing
+}
 
 func toDomain(h rules.Hit, ev *domain.ActivityEvent, eng *rules.Engine) domain.RuleHit {
 	out := domain.RuleHit{ID: enforce.NewID("hit"), Rule: h.Rule, Version: h.Version, RuleSet: h.RuleSet, Shadow: h.Shadow,

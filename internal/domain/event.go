@@ -8,10 +8,11 @@ import (
 // ActivityEvent is one thing an account did on the marketplace, in the CloudEvents shape.
 // Subject is the account's id; id makes a retry harmless.
 //
-// Types Standing knows: signup, login, message, proposal, contract, payment,
+// Types Standing knows: signup, login, message, proposal, contract, payment, chargeback,
 // payout_method_change, profile_edit, review. Data fields the default rules read: ip,
-// country (ISO 3166-1 alpha-2), device_id, counterpart (another account's id), text, amount,
-// currency, payout_instrument (a fingerprint, never the number), rating, new_device.
+// country (ISO 3166-1 alpha-2), device_id, counterpart (another account's id; for a review,
+// the account reviewed), text, amount, currency, status (a payment's: failed, chargeback),
+// payout_instrument (a fingerprint, never the number), rating.
 type ActivityEvent struct {
 	ID          string          `json:"id"`
 	Source      string          `json:"source"`

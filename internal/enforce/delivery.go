@@ -42,7 +42,17 @@ func (s *Service) Redeliver(ctx context.Context, actor, id string) (domain.Deliv
 		if d, err = tx.Delivery(ctx, id); err != nil {
 			return err
 		}
-		d.Status, d.NextAttemptAt, d.LastError = domain.DeliveryPending, now, ""
+		if d.Channel == domain.ChannelWebhook {
+			ep, err := tx.Endpoint(ctx, d.EndpointID)
+			if err != nil {
+				return err
+			}
+			if ep.DisabledAt != nil {
+				return domain.Errorf(domain.ECONFLICT, "webhook endpoint %s is disabled; register it again to send to it", ep.ID)
+			}
+		}
+		// A fresh start: the redelivery gets every retry again.
+		d.Status, d.NextAttemptAt, d.LastError, d.Attempts = domain.DeliveryPending, now, "", 0
 		if err := tx.UpdateDelivery(ctx, d); err != nil {
 			return err
 		}

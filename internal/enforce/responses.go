@@ -80,7 +80,7 @@ func (s *Service) Respond(ctx context.Context, actor, accountID string, in Respo
 // rejected restarts its clock with the time that was left.
 func (s *Service) DecideResponse(ctx context.Context, actor, responseID string, accept bool, reason string) (Result, error) {
 	if reason == "" {
-		return Result{}, domain.Invalid("reason", "is required: the holder is told why")
+		return Result{}, domain.Invalid("reason", "is required: the decision goes on the record with its reason")
 	}
 	r, err := s.Store.Response(ctx, responseID)
 	if err != nil {
@@ -122,8 +122,11 @@ func (s *Service) DecideResponse(ctx context.Context, actor, responseID string, 
 	}
 	if !accept && m.PausedAt == nil {
 		// A response to a measure without a clock: only the decision is recorded.
-		return Result{Applied: []domain.Measure{}, Lifted: []domain.Measure{}, Notices: []domain.Notice{}},
-			s.recordOnly(ctx, actor, r.AccountID, r.CaseID, action, r.ID, r, also)
+		if err := s.recordOnly(ctx, actor, r.AccountID, r.CaseID, action, r.ID, r, also); err != nil {
+			return Result{}, err
+		}
+		v, err := s.Standing(ctx, r.AccountID)
+		return Result{Applied: []domain.Measure{}, Lifted: []domain.Measure{}, Notices: []domain.Notice{}, CaseID: r.CaseID, Standing: v}, err
 	}
 	return s.runWith(ctx, r.AccountID, runOpts{caseID: r.CaseID, action: action, also: also}, cmd)
 }

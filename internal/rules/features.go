@@ -71,11 +71,19 @@ const (
 	Flag
 )
 
+// MarshalJSON writes the kind as its CEL type.
+func (k FeatureKind) MarshalJSON() ([]byte, error) {
+	if k == Flag {
+		return []byte(`"bool"`), nil
+	}
+	return []byte(`"int"`), nil
+}
+
 // FeatureDef names and explains one feature.
 type FeatureDef struct {
-	Name string
-	Kind FeatureKind
-	Help string
+	Name string      `json:"name"`
+	Kind FeatureKind `json:"kind"`
+	Help string      `json:"help"`
 }
 
 // Feature indexes after the count matrix (numCounted × numWindows, in countedNames order).

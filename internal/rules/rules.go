@@ -503,6 +503,12 @@ func NewEngine(pol *policy.Policy, lim Limits) *Engine {
 // Set compiles rules and makes them the current set, returning its version. If any rule
 // fails, or two share a name, nothing changes and the error lists every failure.
 func (e *Engine) Set(rules []Rule) (int64, error) {
+	return e.SetVersion(0, rules)
+}
+
+// SetVersion is Set with the version given, e.g. the rule set's number in the database, so
+// that hits name the same version on every node and across restarts; 0 takes the next one.
+func (e *Engine) SetVersion(version int64, rules []Rule) (int64, error) {
 	var errs []error
 	compiled := make([]*Compiled, 0, len(rules))
 	names := map[string]bool{}
@@ -524,7 +530,10 @@ func (e *Engine) Set(rules []Rule) (int64, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	v := e.set.Load().Version + 1
+	v := version
+	if v == 0 {
+		v = e.set.Load().Version + 1
+	}
 	e.set.Store(&RuleSet{Version: v, Rules: compiled})
 	return v, nil
 }

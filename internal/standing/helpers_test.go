@@ -18,6 +18,10 @@ const (
 	responseWindow = 10 * time.Second
 	businessNotice = 30 * time.Second
 	privateNotice  = 20 * time.Second
+
+	// the review-only violation's own notice periods
+	impersonationBusinessNotice = 40 * time.Second
+	impersonationPrivateNotice  = 25 * time.Second
 )
 
 // caps builds a capability set from names; it panics on an unknown name.
@@ -94,6 +98,22 @@ func testPolicy() *policy.Policy {
 			{Strikes: 3, Measure: domain.ClosurePending, Off: off[domain.ClosurePending]},
 		},
 	}
+	// a review-only violation: a rule may not apply its measures (Automation false), and its
+	// notice periods differ from the defaults
+	impersonation := &policy.Violation{
+		Name: "impersonation", Title: "Impersonation", Severity: policy.High, Automation: false,
+		Terms:       terms("§3.1", "Do not pretend to be someone else."),
+		DSACategory: "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+		Explanation: "Buyers must know whom they deal with.",
+		Remediation: []string{"Verify your identity."},
+		Strike:      policy.Strike{Weight: 1, Expires: 60 * time.Second},
+		// hold(0) → closure_pending(2)
+		ResponseWindow: 12 * time.Second, NoticePeriod: policy.NoticePeriod{Business: impersonationBusinessNotice, Private: impersonationPrivateNotice},
+		Ladder: []policy.Step{
+			{Strikes: 0, Measure: domain.Hold, Off: off[domain.Hold]},
+			{Strikes: 2, Measure: domain.ClosurePending, Off: off[domain.ClosurePending]},
+		},
+	}
 	return &policy.Policy{
 		TermsVersion: "test-1",
 		Defaults: policy.Defaults{
@@ -102,8 +122,8 @@ func testPolicy() *policy.Policy {
 			Reminders:      []time.Duration{3 * time.Second, 1 * time.Second},
 			Off:            off,
 		},
-		Violations: map[string]*policy.Violation{"spam": spam, "fraud": fraud, "harassment": harassment},
-		Order:      []string{"spam", "fraud", "harassment"},
+		Violations: map[string]*policy.Violation{"spam": spam, "fraud": fraud, "harassment": harassment, "impersonation": impersonation},
+		Order:      []string{"spam", "fraud", "harassment", "impersonation"},
 	}
 }
 
@@ -125,14 +145,22 @@ func by(actor string) Base { return Base{Actor: actor, Reason: "bulk messages to
 var op = by("operator:alice")
 
 // store does what the caller of Decide does with its Effects: lifted measures leave the
-// state (it holds unlifted measures only) and applied measures join it.
+// state (it holds unlifted measures only), updated (paused or resumed) ones replace what they
+// were, and applied measures join it.
 func store(st State, eff Effects) State {
 	lifted := map[string]bool{}
 	for _, m := range eff.Lifted {
 		lifted[m.ID] = true
 	}
+	updated := map[string]domain.Measure{}
+	for _, m := range eff.Updated {
+		updated[m.ID] = m
+	}
 	ms := []domain.Measure{}
 	for _, m := range st.Measures {
+		if u, ok := updated[m.ID]; ok {
+			m = u
+		}
 		if !lifted[m.ID] {
 			ms = append(ms, m)
 		}
@@ -164,7 +192,7 @@ func hasField(err error, field string) bool {
 }
 
 func isZero(eff Effects) bool {
-	return eff.Action == "" && eff.Applied == nil && eff.Lifted == nil && eff.Deadlines == nil &&
+	return eff.Action == "" && eff.Applied == nil && eff.Lifted == nil && eff.Updated == nil && eff.Deadlines == nil &&
 		eff.CancelDeadlines == nil && eff.Notices == nil
 }
 
@@ -177,7 +205,7 @@ func cloneMeasure(m domain.Measure) domain.Measure {
 		v := *t
 		return &v
 	}
-	c.EndsAt, c.DueAt, c.LiftedAt = dup(m.EndsAt), dup(m.DueAt), dup(m.LiftedAt)
+	c.EndsAt, c.DueAt, c.PausedAt, c.LiftedAt = dup(m.EndsAt), dup(m.DueAt), dup(m.PausedAt), dup(m.LiftedAt)
 	if m.Emergency != nil {
 		e := *m.Emergency
 		c.Emergency = &e

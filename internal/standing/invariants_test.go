@@ -29,8 +29,12 @@ func TestInvariants(t *testing.T) {
 	if cov.steps.Load() < 2000 {
 		return // too few commands (-short, or a small -rapid.checks) to expect every state
 	}
-	if cov.closed.Load() == 0 || cov.closedAfterNotice.Load() == 0 || cov.emergency.Load() == 0 || cov.reinstatedClosed.Load() == 0 {
-		t.Errorf("the random runs never reached some states: %s", &cov)
+	for _, n := range []*atomic.Int64{&cov.closed, &cov.closedAfterNotice, &cov.emergency, &cov.reinstatedClosed,
+		&cov.paused, &cov.resumed, &cov.missed, &cov.missedToNotice, &cov.closeWhilePaused, &cov.forbidden} {
+		if n.Load() == 0 {
+			t.Errorf("the random runs never reached some states: %s", &cov)
+			return
+		}
 	}
 }
 
@@ -38,11 +42,18 @@ func TestInvariants(t *testing.T) {
 // closes an account proves little about closures.
 type coverage struct {
 	steps, refused, closed, closedAfterNotice, emergency, reinstatedClosed, escalations, ladderMeasures atomic.Int64
+	// the clock: pauses, resumes, missed deadlines (and those that opened a closure notice),
+	// closures refused because the notice's clock stood still after it ran out
+	paused, resumed, missed, missedToNotice, closeWhilePaused atomic.Int64
+	// automated measures refused for a review-only violation
+	forbidden atomic.Int64
 }
 
 func (c *coverage) String() string {
-	return fmt.Sprintf("%d commands (%d refused), %d refused on a closed account, %d closures after notice, %d emergency closures, %d reinstated closed accounts, %d escalations (%d beyond a strike)",
-		c.steps.Load(), c.refused.Load(), c.closed.Load(), c.closedAfterNotice.Load(), c.emergency.Load(), c.reinstatedClosed.Load(), c.escalations.Load(), c.ladderMeasures.Load())
+	return fmt.Sprintf("%d commands (%d refused), %d refused on a closed account, %d closures after notice, %d emergency closures, %d reinstated closed accounts, %d escalations (%d beyond a strike), "+
+		"%d pauses, %d resumes, %d missed deadlines (%d opened a closure notice), %d closures refused on a paused notice, %d automated measures forbidden",
+		c.steps.Load(), c.refused.Load(), c.closed.Load(), c.closedAfterNotice.Load(), c.emergency.Load(), c.reinstatedClosed.Load(), c.escalations.Load(), c.ladderMeasures.Load(),
+		c.paused.Load(), c.resumed.Load(), c.missed.Load(), c.missedToNotice.Load(), c.closeWhilePaused.Load(), c.forbidden.Load())
 }
 
 // machine is the model: what the store holds after storing each command's Effects.
@@ -51,13 +62,17 @@ type machine struct {
 	acct domain.Account
 	cs   *domain.Case
 	now  time.Time
-	// all holds every measure ever applied, in order, lifted ones with LiftedAt set.
+	// all holds every measure ever applied, in order, lifted ones with LiftedAt set and paused
+	// or resumed ones as they are after.
 	all []domain.Measure
-	n   int
+	// deadlines holds every deadline ever scheduled, cancelled ones with their status set.
+	deadlines []domain.Deadline
+	n         int
 	cov *coverage
 }
 
-var violationNames = []string{"spam", "fraud", "harassment"}
+// violationNames are the test policy's violations; impersonation is review-only.
+var violationNames = []string{"spam", "fraud", "harassment", "impersonation"}
 
 func newMachine(t *rapid.T, cov *coverage) *machine {
 	m := &machine{pol: testPolicy(), now: t0, cov: cov}
@@ -119,7 +134,7 @@ func drawBase(t *rapid.T) Base {
 }
 
 func drawViolation(t *rapid.T) string {
-	return rapid.SampledFrom([]string{"spam", "fraud", "harassment", "spam", "fraud", "harassment", "", "jaywalking"}).Draw(t, "violation")
+	return rapid.SampledFrom([]string{"spam", "fraud", "harassment", "impersonation", "spam", "fraud", "harassment", "", "jaywalking"}).Draw(t, "violation")
 }
 
 // drawDuration is mostly zero (the policy's value) or positive, sometimes negative.
@@ -211,27 +226,16 @@ func (m *machine) ApplyClosurePending(t *rapid.T) {
 func (m *machine) apply(t *rapid.T, c *Apply) {
 	closed := m.activeOf(domain.Closure) != nil
 	cp := m.activeOf(domain.ClosurePending)
+	want := m.applyRefusals(c, cp)
 	eff, err := m.decide(t, c)
-	if err != nil || baseInvalid(c.Base) || closed {
+	if baseInvalid(c.Base) || closed {
 		return
 	}
-	// what must be refused
-	vt, verr := m.pol.Violation(m.violationName(c.Violation))
-	switch {
-	case verr != nil || m.violationName(c.Violation) == "":
-		t.Fatalf("apply with violation %q (case %v) was not refused", c.Violation, m.cs)
-	case c.Type == domain.Closure || !slices.Contains(domain.MeasureTypes, c.Type):
-		t.Fatalf("apply of type %q was not refused", c.Type)
-	case c.Duration < 0 || c.Window < 0:
-		t.Fatalf("negative duration %s or window %s was not refused", c.Duration, c.Window)
-	case c.Type == domain.ClosurePending && cp != nil:
-		t.Fatalf("a second closure_pending was applied while %s runs", cp.ID)
-	case c.Type == domain.ClosurePending && c.Window != 0 && c.Window < vt.NoticePeriod.For(m.acct.Type):
-		t.Fatalf("a notice period of %s, shorter than the policy's %s, was accepted", c.Window, vt.NoticePeriod.For(m.acct.Type))
-	case c.Type == domain.Suspension && c.Duration <= 0:
-		t.Fatalf("a suspension without a duration was accepted")
+	m.wantRefusals(t, c, err, want)
+	if err != nil {
+		return
 	}
-	if len(eff.Applied) != 1 || eff.Applied[0].Type != c.Type || len(eff.Lifted) != 0 {
+	if len(eff.Applied) != 1 || eff.Applied[0].Type != c.Type || len(eff.Lifted) != 0 || len(eff.Updated) != 0 {
 		t.Fatalf("apply %s: want exactly that measure applied, got %+v", c.Type, eff)
 	}
 	a := eff.Applied[0]
@@ -243,10 +247,81 @@ func (m *machine) apply(t *rapid.T, c *Apply) {
 		t.Fatalf("applied %s switches off %v, want %v", a.Type, a.Off.List(), wantOff.List())
 	}
 	if c.Type == domain.ClosurePending {
-		min := vt.NoticePeriod.For(m.acct.Type)
+		min := m.pol.Violations[a.Violation].NoticePeriod.For(m.acct.Type)
 		if a.DueAt.Sub(a.StartsAt) < min {
 			t.Fatalf("closure_pending with a notice period of %s, under the policy's %s", a.DueAt.Sub(a.StartsAt), min)
 		}
+	}
+}
+
+// applyRefusals lists the codes the engine must refuse c with, one for each thing wrong with
+// it (none: it must be accepted), on an account that is not closed. The engine may check in
+// any order, so a command with several faults may be refused with any of their codes.
+func (m *machine) applyRefusals(c *Apply, cp *domain.Measure) []string {
+	name := m.violationName(c.Violation)
+	vt, err := m.pol.Violation(name)
+	if name == "" || err != nil {
+		return []string{domain.EINVALID} // without a violation nothing else can be judged
+	}
+	var codes []string
+	if c.Automated && !vt.Automation {
+		codes = append(codes, domain.EFORBIDDEN)
+	}
+	switch c.Type {
+	case domain.Warning:
+		w := c.Weight
+		if w == 0 {
+			w = vt.Strike.Weight
+		}
+		if w < 1 || w > 100 {
+			codes = append(codes, domain.EINVALID)
+		}
+	case domain.Restriction:
+		off := m.pol.Off(c.Type)
+		if c.Off != nil {
+			off = *c.Off
+		}
+		if off == 0 {
+			codes = append(codes, domain.EINVALID)
+		}
+	case domain.Hold:
+	case domain.Suspension:
+		if c.Duration <= 0 {
+			codes = append(codes, domain.EINVALID)
+		}
+	case domain.ClosurePending:
+		if cp != nil {
+			codes = append(codes, domain.ECONFLICT)
+		}
+		if c.Window != 0 && c.Window < vt.NoticePeriod.For(m.acct.Type) {
+			codes = append(codes, domain.EINVALID)
+		}
+	default: // closure, or an unknown type
+		codes = append(codes, domain.EINVALID)
+	}
+	if c.Duration < 0 || c.Window < 0 {
+		codes = append(codes, domain.EINVALID)
+	}
+	return codes
+}
+
+// wantRefusals checks err against the codes the command must be refused with: accepted when
+// there are none, else refused with one of them. EFORBIDDEN comes exactly when an automated
+// command names a review-only violation: it is refused with nothing else when the command is
+// otherwise valid, and it is never the answer to a command a rule may give.
+func (m *machine) wantRefusals(t *rapid.T, cmd Command, err error, want []string) {
+	t.Helper()
+	code := domain.ErrorCode(err)
+	switch {
+	case len(want) == 0 && err != nil:
+		t.Fatalf("valid %T %+v refused: %v", cmd, cmd, err)
+	case len(want) > 0 && err == nil:
+		t.Fatalf("%T %+v accepted, want refused with one of %v", cmd, cmd, want)
+	case err != nil && !slices.Contains(want, code):
+		t.Fatalf("%T %+v refused with %s (%v), want one of %v", cmd, cmd, code, err, want)
+	}
+	if code == domain.EFORBIDDEN {
+		m.cov.forbidden.Add(1)
 	}
 }
 
@@ -268,14 +343,16 @@ func (m *machine) Escalate(t *rapid.T) {
 		return
 	}
 	vt, verr := m.pol.Violation(m.violationName(c.Violation))
-	if verr != nil || m.violationName(c.Violation) == "" {
-		if err == nil {
-			t.Fatalf("escalate with violation %q was not refused", c.Violation)
-		}
-		return
+	var want []string
+	switch {
+	case verr != nil || m.violationName(c.Violation) == "":
+		want = []string{domain.EINVALID}
+	case c.Automated && !vt.Automation:
+		want = []string{domain.EFORBIDDEN}
 	}
+	m.wantRefusals(t, c, err, want)
 	if err != nil {
-		t.Fatalf("escalate %s refused: %v", vt.Name, err)
+		return
 	}
 	m.cov.escalations.Add(1)
 	// the ladder's step for the strikes the account has, this one included
@@ -337,11 +414,15 @@ func (m *machine) close(t *rapid.T, c *Close) {
 	}
 	name = m.violationName(name)
 	_, verr := m.pol.Violation(name)
-	elapsed := cp != nil && !m.now.Before(*cp.DueAt)
+	// a notice runs out when its clock runs and its DueAt passed; a paused clock stands still
+	elapsed := cp != nil && cp.PausedAt == nil && !m.now.Before(*cp.DueAt)
 	wantOK := verr == nil && name != "" && (validEmergency(c.Emergency) || c.Emergency == nil && elapsed)
 	if wantOK != (err == nil) {
-		t.Fatalf("close (emergency %+v, closure notice %v, elapsed %v) at %s: err = %v, want refused: %v",
-			c.Emergency, cp != nil, elapsed, m.now.Sub(t0), err, !wantOK)
+		t.Fatalf("close (emergency %+v, closure notice %+v, elapsed %v) at %s: err = %v, want refused: %v",
+			c.Emergency, cp, elapsed, m.now.Sub(t0), err, !wantOK)
+	}
+	if err != nil && c.Emergency == nil && cp != nil && cp.PausedAt != nil && !m.now.Before(*cp.DueAt) {
+		m.cov.closeWhilePaused.Add(1)
 	}
 	if err != nil {
 		if c.Emergency != nil && c.Emergency.Ground == "" && verr == nil && name != "" {

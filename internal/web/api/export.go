@@ -27,7 +27,7 @@ func (s *Server) exportDSA(w http.ResponseWriter, r *http.Request) error {
 	err := s.svc.ExportDSA(r.Context(), since, func(rec dsa.Record) error { return enc.Encode(rec) })
 	if err != nil {
 		s.log.Error("DSA export stopped", "err", err)
-		w.Header().Set("X-Export-Error", err.Error())
+		w.Header().Set("X-Export-Error", "the export stopped early: "+domain.ErrorMessage(err)+"; see the server log")
 	}
 	return nil
 }

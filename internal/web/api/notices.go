@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -107,6 +109,22 @@ func (s *Server) putTemplate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t := domain.Template{Language: r.PathValue("language"), Kind: r.PathValue("kind"), Part: r.PathValue("part"), Source: b.Source}
+	var v domain.Validation
+	if len(t.Language) != 2 || strings.ToLower(t.Language) != t.Language {
+		v.Add("language", "must be a two-letter ISO 639-1 code in lower case, got %q", t.Language)
+	}
+	if !slices.Contains(notify.Kinds, t.Kind) {
+		v.Add("kind", "must be one of %v, got %q", notify.Kinds, t.Kind)
+	}
+	if t.Part != notify.PartSubject && t.Part != notify.PartText && t.Part != notify.PartHTML {
+		v.Add("part", "must be subject, text or html, got %q", t.Part)
+	}
+	if strings.TrimSpace(t.Source) == "" {
+		v.Add("source", "must not be empty: a notice must say something")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
 	t, err := s.svc.PutTemplate(r.Context(), actor(r), t, func(t domain.Template) error {
 		if err := s.Templates.Set(t.Language, t.Kind, t.Part, t.Source); err != nil {
 			return domain.Invalid("source", "%v", err)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -46,11 +45,10 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Rules.Set(b.Rules); err != nil {
+	if _, err := s.Rules.SetVersion(saved.Version, b.Rules); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": saved.Version, "rules": json.RawMessage(saved.Rules)})
-	return nil
+	return s.listRules(w, r)
 }
 
 // ruleHits lists recent hits of a rule or about an account, shadow ones included.
