@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standing-org/standing/internal/detect"
+	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/ingest"
 	"github.com/standing-org/standing/internal/policy"
+	"github.com/standing-org/standing/internal/rules"
 	"github.com/standing-org/standing/internal/store/storetest"
 	"github.com/standing-org/standing/internal/web/api"
 )
@@ -24,14 +27,40 @@ import (
 // BenchmarkIntakeHTTP posts batches of 100 events over real HTTP from parallel clients and
 // counts an event when its request was answered, that is when it was durable. It reports
 // events/s and the acknowledgement latency's p50 and p99.
+//
+// With "+rules", every committed event also goes through features and the default rule pack
+// in the detector, and the clock stops only when the detector has caught up.
 func BenchmarkIntakeHTTP(b *testing.B) {
 	for _, engine := range storetest.Engines() {
-		b.Run(engine, func(b *testing.B) {
+		for _, withRules := range []bool{false, true} {
+			name := engine
+			if withRules {
+				name += "+rules"
+			}
+			b.Run(name, func(b *testing.B) { benchIntake(b, engine, withRules) })
+		}
+	}
+}
+
+func benchIntake(b *testing.B, engine string, withRules bool) {
+	{
+		{
 			st := storetest.Open(b, engine)
 			svc := enforce.New(st, policy.Default())
-			h := api.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			h.Events = ingest.NewWriter(st, time.Now, nil)
-			defer h.Events.Close()
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			h := api.New(svc, log)
+			var det *detect.Detector
+			var sink func([]*domain.ActivityEvent)
+			if withRules {
+				eng := rules.NewEngine(svc.Policy, rules.Limits{})
+				if _, err := eng.Set(rules.DefaultRules()); err != nil {
+					b.Fatal(err)
+				}
+				det = detect.New(svc, eng, log)
+				go det.Run()
+				sink = det.Sink
+			}
+			h.Events = ingest.NewWriter(st, time.Now, sink)
 			srv := httptest.NewServer(h)
 			defer srv.Close()
 			key, err := svc.CreateAPIKey(context.Background(), "bench", "bench")
@@ -80,6 +109,10 @@ func BenchmarkIntakeHTTP(b *testing.B) {
 				lat = append(lat, mine...)
 				mu.Unlock()
 			})
+			h.Events.Close()
+			if det != nil {
+				det.Close()
+			}
 			elapsed := time.Since(start)
 			slices.Sort(lat)
 			if len(lat) > 0 {
@@ -87,6 +120,6 @@ func BenchmarkIntakeHTTP(b *testing.B) {
 				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 			}
-		})
+		}
 	}
 }
