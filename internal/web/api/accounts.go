@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -92,51 +93,15 @@ func (s *Server) getStanding(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listMeasures(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Account(r.Context(), id); err != nil {
-		return err
-	}
-	ms, err := s.svc.Store.AllMeasures(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"measures": ms})
-	return nil
+	return accountList(s, w, r, "measures", s.svc.Store.AllMeasures)
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Account(r.Context(), id); err != nil {
-		return err
-	}
-	cs, err := s.svc.Store.Cases(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"cases": cs})
-	return nil
+	return accountList(s, w, r, "cases", s.svc.Store.Cases)
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Account(r.Context(), id); err != nil {
-		return err
-	}
-	ns, err := s.svc.Store.Notices(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"notices": ns})
-	return nil
+	return accountList(s, w, r, "notices", s.svc.Store.Notices)
 }
 
 func (s *Server) accountTimeline(w http.ResponseWriter, r *http.Request) error {
@@ -194,4 +159,21 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// accountList serves a list about one existing account under key.
+func accountList[T any](s *Server, w http.ResponseWriter, r *http.Request, key string, list func(context.Context, string) ([]T, error)) error {
+	id, err := accountID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Account(r.Context(), id); err != nil {
+		return err
+	}
+	items, err := list(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{key: items})
+	return nil
 }

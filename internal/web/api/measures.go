@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/standing-org/standing/internal/enforce"
@@ -27,7 +28,8 @@ func (s *Server) applyMeasure(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) liftMeasure(w http.ResponseWriter, r *http.Request) error {
+// reasoned serves the account actions whose body is only a reason.
+func (s *Server) reasoned(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, actor, accountID, reason string) (enforce.Result, error)) error {
 	id, err := accountID(r)
 	if err != nil {
 		return err
@@ -36,46 +38,26 @@ func (s *Server) liftMeasure(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &b); err != nil {
 		return err
 	}
-	res, err := s.svc.Lift(r.Context(), actor(r), id, r.PathValue("measure"), b.Reason)
+	res, err := act(r.Context(), actor(r), id, b.Reason)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+func (s *Server) liftMeasure(w http.ResponseWriter, r *http.Request) error {
+	return s.reasoned(w, r, func(ctx context.Context, actor, id, reason string) (enforce.Result, error) {
+		return s.svc.Lift(ctx, actor, id, r.PathValue("measure"), reason)
+	})
 }
 
 func (s *Server) reinstate(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	var b reasonBody
-	if err := decode(w, r, &b); err != nil {
-		return err
-	}
-	res, err := s.svc.Reinstate(r.Context(), actor(r), id, b.Reason)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
+	return s.reasoned(w, r, s.svc.Reinstate)
 }
 
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	var b reasonBody
-	if err := decode(w, r, &b); err != nil {
-		return err
-	}
-	res, err := s.svc.Close(r.Context(), actor(r), id, b.Reason)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
+	return s.reasoned(w, r, s.svc.Close)
 }
 
 func (s *Server) requestEmergency(w http.ResponseWriter, r *http.Request) error {

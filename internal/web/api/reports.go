@@ -21,17 +21,5 @@ func (s *Server) postReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Account(r.Context(), id); err != nil {
-		return err
-	}
-	rs, err := s.svc.Store.Reports(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": rs})
-	return nil
+	return accountList(s, w, r, "reports", s.svc.Store.Reports)
 }

@@ -24,19 +24,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listResponses(w http.ResponseWriter, r *http.Request) error {
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := s.svc.Account(r.Context(), id); err != nil {
-		return err
-	}
-	rs, err := s.svc.Store.Responses(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": rs})
-	return nil
+	return accountList(s, w, r, "responses", s.svc.Store.Responses)
 }
 
 func (s *Server) acceptResponse(w http.ResponseWriter, r *http.Request) error {
