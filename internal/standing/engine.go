@@ -381,13 +381,18 @@ func (d *decider) reinstate(c *Reinstate) (Effects, error) {
 }
 
 func (d *decider) liftOne(m domain.Measure, actor, reason string) {
+	d.liftWith(m, actor, reason, "measure_lifted", m.Restricts())
+}
+
+// liftWith lifts m and, when tell is set, tells the holder with a notice of kind.
+func (d *decider) liftWith(m domain.Measure, actor, reason, kind string, tell bool) {
 	now := d.now
 	m.LiftedAt, m.LiftedBy, m.LiftReason = &now, actor, reason
 	d.eff.Lifted = append(d.eff.Lifted, m)
 	d.eff.CancelDeadlines = append(d.eff.CancelDeadlines, m.ID)
-	if m.Restricts() {
+	if tell {
 		d.eff.Notices = append(d.eff.Notices, domain.Notice{
-			ID: d.ids("ntc"), AccountID: m.AccountID, CaseID: m.CaseID, MeasureID: m.ID, Kind: "measure_lifted",
+			ID: d.ids("ntc"), AccountID: m.AccountID, CaseID: m.CaseID, MeasureID: m.ID, Kind: kind,
 			Language: d.st.Account.Language, CreatedAt: d.now,
 			Statement: domain.Statement{Measure: m.Type, StartsAt: m.StartsAt, EndsAt: &now, Facts: reason,
 				CapabilitiesOff: []domain.Capability{}, Remediation: []string{}, Redress: []string{}},
@@ -461,8 +466,8 @@ func (d *decider) missDeadline(c *MissDeadline) (Effects, error) {
 		return Effects{}, err
 	}
 	d.eff.Action = "deadline.missed"
-	d.liftOne(m, c.Actor, "the response deadline passed without a response; a closure notice follows")
-	d.eff.Notices[len(d.eff.Notices)-1].Kind = "deadline_missed"
+	// the holder is told even when the hold switched nothing off: a closure notice follows
+	d.liftWith(m, c.Actor, "the response deadline passed without a response; a closure notice follows", "deadline_missed", true)
 	if d.active(domain.ClosurePending) != nil {
 		return d.eff, nil
 	}

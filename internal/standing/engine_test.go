@@ -1,6 +1,7 @@
 package standing
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -239,6 +240,9 @@ func TestBaseIsRequired(t *testing.T) {
 		"close":     func(b Base) Command { return &Close{Base: b, Violation: "spam"} },
 		"lift":      func(b Base) Command { return &Lift{Base: b, MeasureID: "msr_1"} },
 		"reinstate": func(b Base) Command { return &Reinstate{Base: b} },
+		"pause":     func(b Base) Command { return &Pause{Base: b, MeasureID: "msr_1"} },
+		"resume":    func(b Base) Command { return &Resume{Base: b, MeasureID: "msr_1"} },
+		"miss":      func(b Base) Command { return &MissDeadline{Base: b, MeasureID: "msr_1"} },
 	}
 	bases := []struct {
 		name   string
@@ -429,6 +433,9 @@ func TestClosedAccountRefusesAllButReinstate(t *testing.T) {
 		"emergency close again": &Close{Base: op, Violation: "spam", Emergency: emergency},
 		"lift the closure":      &Lift{Base: op, MeasureID: closureID},
 		"lift an unknown id":    &Lift{Base: op, MeasureID: "msr_999"},
+		"pause":                 &Pause{Base: op, MeasureID: closureID},
+		"resume":                &Resume{Base: op, MeasureID: closureID},
+		"miss a deadline":       &MissDeadline{Base: op, MeasureID: closureID},
 	} {
 		t.Run(name, func(t *testing.T) {
 			eff, err := Decide(pol, st, cmd, now, counterIDs())
@@ -664,5 +671,324 @@ func TestAutomatedMeasureNeedsPolicyConsent(t *testing.T) {
 	if _, err := Decide(pol, st, &Apply{Base: Base{Actor: "operator:amira", Reason: "r"}, Type: domain.Hold, Violation: "fraud"}, now,
 		func(p string) string { return p + "_1" }); err != nil {
 		t.Fatalf("a person may apply it: %v", err)
+	}
+}
+
+// ---- the clock: Pause, Resume, MissDeadline ----
+
+// newIDs makes ids that cannot clash with those of a state built with counterIDs.
+func newIDs() IDs {
+	n := 0
+	return func(prefix string) string {
+		n++
+		return fmt.Sprintf("%s_new%d", prefix, n)
+	}
+}
+
+// clockState returns a business account with, applied at t0, a spam strike (expires at
+// t0+60s), a spam hold (due at t0+10s) and a closure notice (due at t0+30s).
+func clockState(t *testing.T) (st State, strike, hold, cp domain.Measure) {
+	t.Helper()
+	pol, ids := testPolicy(), counterIDs()
+	st = State{Account: testAccount(domain.Business)}
+	for _, cmd := range []Command{
+		&Apply{Base: op, Type: domain.Warning, Violation: "spam"},
+		&Apply{Base: op, Type: domain.Hold, Violation: "spam"},
+		&Apply{Base: op, Type: domain.ClosurePending, Violation: "spam"},
+	} {
+		st = store(st, mustDecide(t, pol, st, cmd, t0, ids))
+	}
+	return st, st.Measures[0], st.Measures[1], st.Measures[2]
+}
+
+// after runs cmd on st at t0+at and returns the state with its effects stored.
+func after(t *testing.T, st State, cmd Command, at time.Duration) State {
+	t.Helper()
+	return store(st, mustDecide(t, testPolicy(), st, cmd, t0.Add(at), newIDs()))
+}
+
+func measureByID(st State, id string) domain.Measure {
+	for _, m := range st.Measures {
+		if m.ID == id {
+			return m
+		}
+	}
+	return domain.Measure{}
+}
+
+// deadlinesOf lists eff's deadlines as "kind@offset from base".
+func deadlinesOf(t *testing.T, eff Effects, measureID string, base time.Time) []string {
+	t.Helper()
+	var out []string
+	for _, d := range eff.Deadlines {
+		if d.MeasureID != measureID || d.Status != domain.DeadlinePending || d.AccountID != "acct-1" {
+			t.Errorf("deadline %+v is not a pending deadline of %s", d, measureID)
+		}
+		out = append(out, fmt.Sprintf("%s@%s", d.Kind, d.DueAt.Sub(base)))
+	}
+	return out
+}
+
+func TestClockRefused(t *testing.T) {
+	st, strike, hold, cp := clockState(t)
+	holdPaused := after(t, st, &Pause{Base: op, MeasureID: hold.ID}, 4*time.Second)
+	cpPaused := after(t, st, &Pause{Base: op, MeasureID: cp.ID}, 4*time.Second)
+	holdLifted := after(t, st, &Lift{Base: op, MeasureID: hold.ID}, time.Second)
+	holdResumed := after(t, holdPaused, &Resume{Base: op, MeasureID: hold.ID}, 20*time.Second) // due at 26s
+	tests := []struct {
+		name string
+		st   State
+		cmd  Command
+		at   time.Duration // since t0
+		code string
+	}{
+		{"pause: unknown measure", st, &Pause{MeasureID: "msr_999"}, time.Second, domain.ENOTFOUND},
+		{"pause: no measure named", st, &Pause{}, time.Second, domain.ENOTFOUND},
+		{"pause: a lifted hold", holdLifted, &Pause{MeasureID: hold.ID}, 2 * time.Second, domain.ENOTFOUND},
+		{"pause: an expired strike", st, &Pause{MeasureID: strike.ID}, 61 * time.Second, domain.ENOTFOUND},
+		{"pause: a strike has no clock", st, &Pause{MeasureID: strike.ID}, time.Second, domain.ECONFLICT},
+		{"pause: a hold paused already", holdPaused, &Pause{MeasureID: hold.ID}, 5 * time.Second, domain.ECONFLICT},
+		{"pause: a closure notice paused already", cpPaused, &Pause{MeasureID: cp.ID}, 5 * time.Second, domain.ECONFLICT},
+		{"pause: a hold at its deadline", st, &Pause{MeasureID: hold.ID}, 10 * time.Second, domain.ECONFLICT},
+		{"pause: a closure notice after its deadline", st, &Pause{MeasureID: cp.ID}, 31 * time.Second, domain.ECONFLICT},
+
+		{"resume: unknown measure", holdPaused, &Resume{MeasureID: "msr_999"}, 5 * time.Second, domain.ENOTFOUND},
+		{"resume: a lifted hold", holdLifted, &Resume{MeasureID: hold.ID}, 2 * time.Second, domain.ENOTFOUND},
+		{"resume: a running hold", st, &Resume{MeasureID: hold.ID}, time.Second, domain.ECONFLICT},
+		{"resume: a running closure notice", holdPaused, &Resume{MeasureID: cp.ID}, 5 * time.Second, domain.ECONFLICT},
+		{"resume: a strike has no clock", st, &Resume{MeasureID: strike.ID}, time.Second, domain.ECONFLICT},
+
+		{"miss: unknown measure", st, &MissDeadline{MeasureID: "msr_999"}, 11 * time.Second, domain.ENOTFOUND},
+		{"miss: a lifted hold", holdLifted, &MissDeadline{MeasureID: hold.ID}, 11 * time.Second, domain.ENOTFOUND},
+		{"miss: a closure notice is not a hold", st, &MissDeadline{MeasureID: cp.ID}, 31 * time.Second, domain.ECONFLICT},
+		{"miss: a strike is not a hold", st, &MissDeadline{MeasureID: strike.ID}, 11 * time.Second, domain.ECONFLICT},
+		{"miss: just before the deadline", st, &MissDeadline{MeasureID: hold.ID}, 10*time.Second - time.Microsecond, domain.ECONFLICT},
+		{"miss: a paused hold long after its old deadline", holdPaused, &MissDeadline{MeasureID: hold.ID}, time.Hour, domain.ECONFLICT},
+		{"miss: a resumed hold before its new deadline", holdResumed, &MissDeadline{MeasureID: hold.ID}, 25 * time.Second, domain.ECONFLICT},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cmd.Common().Actor, tc.cmd.Common().Reason = op.Actor, op.Reason
+			eff, err := Decide(testPolicy(), tc.st, tc.cmd, t0.Add(tc.at), newIDs())
+			wantRefused(t, eff, err, tc.code, "")
+		})
+	}
+	t.Run("miss: a resumed hold at its new deadline", func(t *testing.T) {
+		mustDecide(t, testPolicy(), holdResumed, &MissDeadline{Base: op, MeasureID: hold.ID}, t0.Add(26*time.Second), newIDs())
+	})
+}
+
+func TestPause(t *testing.T) {
+	pol := testPolicy()
+	st, _, hold, cp := clockState(t)
+	for _, m := range []domain.Measure{hold, cp} {
+		t.Run(string(m.Type), func(t *testing.T) {
+			now := t0.Add(4 * time.Second)
+			eff := mustDecide(t, pol, st, &Pause{Base: op, MeasureID: m.ID}, now, newIDs())
+			want := cloneMeasure(m)
+			want.PausedAt = &now
+			if eff.Action != "measure.pause" || len(eff.Updated) != 1 || !reflect.DeepEqual(eff.Updated[0], want) {
+				t.Fatalf("effects = %+v, want %s updated with its clock stopped now", eff, m.ID)
+			}
+			if !slices.Equal(eff.CancelDeadlines, []string{m.ID}) {
+				t.Errorf("cancel = %v, want the deadlines of %s", eff.CancelDeadlines, m.ID)
+			}
+			if len(eff.Applied)+len(eff.Lifted)+len(eff.Deadlines)+len(eff.Notices) != 0 {
+				t.Errorf("a pause applies, lifts, schedules and tells nothing: %+v", eff)
+			}
+			// the measure stays in force while its clock stands still
+			if b, a := domain.Derive("acct-1", 0, st.Measures, now), domain.Derive("acct-1", 0, store(st, eff).Measures, now); a.Standing != b.Standing ||
+				!reflect.DeepEqual(a.Capabilities, b.Capabilities) {
+				t.Errorf("pausing changed the standing: %s %v → %s %v", b.Standing, b.Capabilities, a.Standing, a.Capabilities)
+			}
+		})
+	}
+}
+
+func TestResume(t *testing.T) {
+	pol := testPolicy()
+	st, _, hold, cp := clockState(t) // hold due at 10s, closure notice at 30s; reminders 3s and 1s before
+	tests := []struct {
+		name      string
+		m         domain.Measure
+		pausedAt  time.Duration // since t0
+		resumedAt time.Duration
+		wantDue   time.Duration // since t0
+		deadlines []string      // kind@since t0
+	}{
+		{"hold: the 6s left run from the resumption", hold, 4 * time.Second, 100 * time.Second, 106 * time.Second,
+			[]string{"reminder@1m43s", "reminder@1m45s", "response_due@1m46s"}},
+		{"hold resumed when paused keeps its deadline", hold, 4 * time.Second, 4 * time.Second, 10 * time.Second,
+			[]string{"reminder@7s", "reminder@9s", "response_due@10s"}},
+		{"closure notice: 1.5s left, the first reminder is past", cp, 28500 * time.Millisecond, 50 * time.Second, 51500 * time.Millisecond,
+			[]string{"reminder@50.5s", "closure_effective@51.5s"}},
+		{"closure notice: 0.5s left, both reminders are past", cp, 29500 * time.Millisecond, time.Minute, 60500 * time.Millisecond,
+			[]string{"closure_effective@1m0.5s"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			paused := after(t, st, &Pause{Base: op, MeasureID: tc.m.ID}, tc.pausedAt)
+			now := t0.Add(tc.resumedAt)
+			eff := mustDecide(t, pol, paused, &Resume{Base: op, MeasureID: tc.m.ID}, now, newIDs())
+			want := cloneMeasure(tc.m)
+			want.DueAt = ptr(t0.Add(tc.wantDue))
+			if eff.Action != "measure.resume" || len(eff.Updated) != 1 || !reflect.DeepEqual(eff.Updated[0], want) {
+				t.Fatalf("effects = %+v, want %s running again, due at %s", eff, tc.m.ID, tc.wantDue)
+			}
+			if got := deadlinesOf(t, eff, tc.m.ID, t0); !slices.Equal(got, tc.deadlines) {
+				t.Errorf("deadlines = %v, want %v", got, tc.deadlines)
+			}
+			if len(eff.Applied)+len(eff.Lifted)+len(eff.Notices) != 0 {
+				t.Errorf("a resumption applies, lifts and tells nothing: %+v", eff)
+			}
+		})
+	}
+	t.Run("paused twice: the time left adds up", func(t *testing.T) {
+		st := after(t, st, &Pause{Base: op, MeasureID: hold.ID}, 2*time.Second)   // 8s left
+		st = after(t, st, &Resume{Base: op, MeasureID: hold.ID}, 50*time.Second)  // due at 58s
+		st = after(t, st, &Pause{Base: op, MeasureID: hold.ID}, 55*time.Second)   // 3s left
+		st = after(t, st, &Resume{Base: op, MeasureID: hold.ID}, 100*time.Second) // due at 103s
+		if m := measureByID(st, hold.ID); m.PausedAt != nil || !m.DueAt.Equal(t0.Add(103*time.Second)) {
+			t.Errorf("hold = %+v, want it running, due at 1m43s", m)
+		}
+	})
+}
+
+func TestMissDeadline(t *testing.T) {
+	pol := testPolicy()
+	loginMsg := caps(domain.CapLogin, domain.CapMessaging)
+	var none domain.CapSet
+	cpOff := pol.Off(domain.ClosurePending)
+	tests := []struct {
+		name       string
+		acct       domain.AccountType
+		hold       Apply
+		running    bool          // a closure notice runs already
+		late       time.Duration // after the hold's deadline
+		wantNotice time.Duration // the closure notice's period; 0: none applied
+		wantOff    domain.CapSet
+	}{
+		{"business account: the business notice period", domain.Business, Apply{Violation: "spam"}, false, 0, businessNotice, cpOff},
+		{"private account: the private notice period", domain.Private, Apply{Violation: "spam"}, false, 0, privateNotice, cpOff},
+		{"long after the deadline the notice period still runs from now", domain.Private, Apply{Violation: "fraud"}, false, time.Hour, privateNotice, cpOff},
+		{"the violation's own notice period", domain.Business, Apply{Violation: "impersonation"}, false, 0, impersonationBusinessNotice, cpOff},
+		{"capabilities at least the hold's", domain.Business, Apply{Violation: "spam", Off: &loginMsg}, false, 0, businessNotice, cpOff | loginMsg},
+		{"a hold that switched nothing off is still told", domain.Private, Apply{Violation: "spam", Off: &none}, false, 0, privateNotice, cpOff},
+		{"a closure notice runs already: the hold is lifted only", domain.Business, Apply{Violation: "spam"}, true, 0, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ids := counterIDs()
+			st := State{Account: testAccount(tc.acct)}
+			h := tc.hold
+			h.Base, h.Type = op, domain.Hold
+			st = store(st, mustDecide(t, pol, st, &h, t0, ids))
+			hold := st.Measures[0]
+			if tc.running {
+				st = store(st, mustDecide(t, pol, st, &Apply{Base: op, Type: domain.ClosurePending, Violation: "spam", Window: time.Hour}, t0, ids))
+			}
+			now := hold.DueAt.Add(tc.late)
+			eff := mustDecide(t, pol, st, &MissDeadline{Base: by("deadline"), MeasureID: hold.ID}, now, ids)
+
+			if eff.Action != "deadline.missed" || len(eff.Updated) != 0 {
+				t.Errorf("effects = %+v", eff)
+			}
+			if len(eff.Lifted) != 1 || eff.Lifted[0].ID != hold.ID || !eff.Lifted[0].LiftedAt.Equal(now) || !slices.Contains(eff.CancelDeadlines, hold.ID) {
+				t.Fatalf("lifted = %+v, cancel %v; want the hold lifted now with its deadlines cancelled", eff.Lifted, eff.CancelDeadlines)
+			}
+			if !hasNotice(eff, "deadline_missed", hold.ID) || hasNotice(eff, "measure_lifted", hold.ID) {
+				t.Errorf("notices = %+v, want a deadline_missed notice for the hold", eff.Notices)
+			}
+			if tc.wantNotice == 0 {
+				if len(eff.Applied) != 0 || len(eff.Deadlines) != 0 {
+					t.Errorf("applied %+v, deadlines %+v; want none", eff.Applied, eff.Deadlines)
+				}
+				return
+			}
+			// never straight to closure: a closure notice with its notice period
+			if len(eff.Applied) != 1 {
+				t.Fatalf("applied = %+v, want one closure notice", eff.Applied)
+			}
+			cp := eff.Applied[0]
+			if cp.Type != domain.ClosurePending || cp.Violation != hold.Violation || cp.CaseID != hold.CaseID || !cp.StartsAt.Equal(now) {
+				t.Errorf("closure notice = %+v", cp)
+			}
+			checkTime(t, "due_at", cp.DueAt, now, tc.wantNotice)
+			if cp.Off != tc.wantOff {
+				t.Errorf("off = %v, want %v", cp.Off.List(), tc.wantOff.List())
+			}
+			n := tc.wantNotice
+			want := []string{fmt.Sprintf("reminder@%s", n-3*time.Second), fmt.Sprintf("reminder@%s", n-time.Second), fmt.Sprintf("closure_effective@%s", n)}
+			if got := deadlinesOf(t, eff, cp.ID, now); !slices.Equal(got, want) {
+				t.Errorf("deadlines = %v, want %v", got, want)
+			}
+			if !hasNotice(eff, "measure_applied", cp.ID) {
+				t.Errorf("no statement of reasons for the closure notice: %+v", eff.Notices)
+			}
+			if v := domain.Derive("acct-1", 0, store(st, eff).Measures, now); v.Standing != domain.StandingOf(domain.ClosurePending) {
+				t.Errorf("standing after a missed deadline = %s, want %s", v.Standing, domain.StandingOf(domain.ClosurePending))
+			}
+		})
+	}
+}
+
+func TestCloseWaitsForAPausedNotice(t *testing.T) {
+	pol := testPolicy()
+	st, due := pendingClosure(t, domain.Business) // due at t0+30s
+	cp := st.Measures[0]
+	paused := after(t, st, &Pause{Base: op, MeasureID: cp.ID}, 10*time.Second) // 20s left
+	for _, at := range []time.Time{due, due.Add(time.Hour)} {
+		eff, err := Decide(pol, paused, &Close{Base: op, Violation: "spam"}, at, newIDs())
+		wantRefused(t, eff, err, domain.ECONFLICT, "")
+	}
+	t.Run("an emergency closure does not wait", func(t *testing.T) {
+		em := &domain.Emergency{Ground: "court order 12/26", RequestedBy: "operator:alice", ApprovedBy: "operator:bob"}
+		eff := mustDecide(t, pol, paused, &Close{Base: op, Violation: "spam", Emergency: em}, due.Add(time.Hour), newIDs())
+		if len(eff.Applied) != 1 || eff.Applied[0].Type != domain.Closure || len(eff.Lifted) != 1 || eff.Lifted[0].ID != cp.ID {
+			t.Errorf("effects = %+v", eff)
+		}
+	})
+	t.Run("resumed, the notice runs out 20s later", func(t *testing.T) {
+		resumed := after(t, paused, &Resume{Base: op, MeasureID: cp.ID}, 100*time.Second) // due at 120s
+		eff, err := Decide(pol, resumed, &Close{Base: op, Violation: "spam"}, t0.Add(120*time.Second-time.Microsecond), newIDs())
+		wantRefused(t, eff, err, domain.ECONFLICT, "")
+		eff = mustDecide(t, pol, resumed, &Close{Base: op, Violation: "spam"}, t0.Add(120*time.Second), newIDs())
+		if len(eff.Applied) != 1 || eff.Applied[0].Type != domain.Closure {
+			t.Errorf("effects = %+v", eff)
+		}
+	})
+}
+
+func TestReviewOnlyViolation(t *testing.T) {
+	pol := testPolicy() // impersonation: automation false
+	rule := by("rule:lookalike-name")
+	inCase := &domain.Case{ID: "case-1", Violation: "impersonation", Source: domain.SourceDetection, Automated: true}
+	tests := []struct {
+		name string
+		cs   *domain.Case
+		cmd  Command
+		code string // "" for allowed
+	}{
+		{"automated apply", nil, &Apply{Base: rule, Type: domain.Hold, Violation: "impersonation", Automated: true}, domain.EFORBIDDEN},
+		{"automated escalate", nil, &Escalate{Base: rule, Violation: "impersonation", Automated: true}, domain.EFORBIDDEN},
+		{"automated apply taking the case's violation", inCase, &Apply{Base: rule, Type: domain.Warning, CaseID: "case-1", Automated: true}, domain.EFORBIDDEN},
+		{"automated escalate taking the case's violation", inCase, &Escalate{Base: rule, CaseID: "case-1", Automated: true}, domain.EFORBIDDEN},
+		{"a person applies", nil, &Apply{Base: op, Type: domain.Hold, Violation: "impersonation"}, ""},
+		{"a person escalates", nil, &Escalate{Base: op, Violation: "impersonation"}, ""},
+		{"automated apply of a violation rules may act on", inCase, &Apply{Base: rule, Type: domain.Hold, Violation: "spam", Automated: true}, ""},
+		{"automated escalate of a violation rules may act on", nil, &Escalate{Base: rule, Violation: "fraud", Automated: true}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := State{Account: testAccount(domain.Private), Case: tc.cs}
+			eff, err := Decide(pol, st, tc.cmd, t0, counterIDs())
+			if tc.code != "" {
+				wantRefused(t, eff, err, tc.code, "")
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+		})
 	}
 }

@@ -29,8 +29,14 @@ func TestInvariants(t *testing.T) {
 	if cov.steps.Load() < 2000 {
 		return // too few commands (-short, or a small -rapid.checks) to expect every state
 	}
-	for _, n := range []*atomic.Int64{&cov.closed, &cov.closedAfterNotice, &cov.emergency, &cov.reinstatedClosed,
-		&cov.paused, &cov.resumed, &cov.missed, &cov.missedToNotice, &cov.closeWhilePaused, &cov.forbidden} {
+	want := []*atomic.Int64{&cov.closed, &cov.closedAfterNotice, &cov.emergency, &cov.reinstatedClosed,
+		&cov.paused, &cov.resumed, &cov.missed, &cov.missedToNotice, &cov.forbidden}
+	if cov.steps.Load() >= 20000 {
+		// a clock paused, its DueAt passed, then a Close or a MissDeadline: rarer than the
+		// rest, so expected of longer runs only (-rapid.checks=2000 makes about 50000 commands)
+		want = append(want, &cov.closeWhilePaused, &cov.missWhilePaused)
+	}
+	for _, n := range want {
 		if n.Load() == 0 {
 			t.Errorf("the random runs never reached some states: %s", &cov)
 			return
@@ -43,17 +49,17 @@ func TestInvariants(t *testing.T) {
 type coverage struct {
 	steps, refused, closed, closedAfterNotice, emergency, reinstatedClosed, escalations, ladderMeasures atomic.Int64
 	// the clock: pauses, resumes, missed deadlines (and those that opened a closure notice),
-	// closures refused because the notice's clock stood still after it ran out
-	paused, resumed, missed, missedToNotice, closeWhilePaused atomic.Int64
+	// closures and missed deadlines refused because the clock stood still when DueAt passed
+	paused, resumed, missed, missedToNotice, closeWhilePaused, missWhilePaused atomic.Int64
 	// automated measures refused for a review-only violation
 	forbidden atomic.Int64
 }
 
 func (c *coverage) String() string {
 	return fmt.Sprintf("%d commands (%d refused), %d refused on a closed account, %d closures after notice, %d emergency closures, %d reinstated closed accounts, %d escalations (%d beyond a strike), "+
-		"%d pauses, %d resumes, %d missed deadlines (%d opened a closure notice), %d closures refused on a paused notice, %d automated measures forbidden",
+		"%d pauses, %d resumes, %d missed deadlines (%d opened a closure notice), %d closures refused on a paused notice, %d missed deadlines refused on a paused hold, %d automated measures forbidden",
 		c.steps.Load(), c.refused.Load(), c.closed.Load(), c.closedAfterNotice.Load(), c.emergency.Load(), c.reinstatedClosed.Load(), c.escalations.Load(), c.ladderMeasures.Load(),
-		c.paused.Load(), c.resumed.Load(), c.missed.Load(), c.missedToNotice.Load(), c.closeWhilePaused.Load(), c.forbidden.Load())
+		c.paused.Load(), c.resumed.Load(), c.missed.Load(), c.missedToNotice.Load(), c.closeWhilePaused.Load(), c.missWhilePaused.Load(), c.forbidden.Load())
 }
 
 // machine is the model: what the store holds after storing each command's Effects.
@@ -68,7 +74,7 @@ type machine struct {
 	// deadlines holds every deadline ever scheduled, cancelled ones with their status set.
 	deadlines []domain.Deadline
 	n         int
-	cov *coverage
+	cov       *coverage
 }
 
 // violationNames are the test policy's violations; impersonation is review-only.
@@ -178,15 +184,23 @@ func validEmergency(e *domain.Emergency) bool {
 // ---- actions ----
 
 // Advance moves the clock by up to 40s, or exactly to (or just before) a measure's DueAt or
-// EndsAt.
+// EndsAt, or just past the DueAt of a paused clock, where the pause must hold off a closure or
+// a missed deadline.
 func (m *machine) Advance(t *rapid.T) {
-	var targets []time.Time
+	var targets, paused []time.Time
 	for _, x := range m.unlifted() {
 		for _, at := range []*time.Time{x.DueAt, x.EndsAt} {
 			if at != nil && at.After(m.now) {
 				targets = append(targets, *at)
 			}
 		}
+		if x.PausedAt != nil && x.DueAt.After(m.now) {
+			paused = append(paused, *x.DueAt)
+		}
+	}
+	if len(paused) > 0 && rapid.IntRange(0, 2).Draw(t, "past_a_paused_due") == 0 {
+		m.now = rapid.SampledFrom(paused).Draw(t, "paused_due").Add(time.Millisecond)
+		return
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].Before(targets[j]) })
 	if len(targets) > 0 && rapid.Bool().Draw(t, "to_a_deadline") {
@@ -221,6 +235,21 @@ func (m *machine) ApplyClosurePending(t *rapid.T) {
 	min := m.pol.Defaults.NoticePeriod.For(m.acct.Type)
 	w := rapid.SampledFrom([]time.Duration{0, 0, min, min - time.Microsecond, min + 5*time.Second, time.Second}).Draw(t, "window")
 	m.apply(t, &Apply{Base: drawBase(t), Type: domain.ClosurePending, Violation: drawViolation(t), Window: w})
+}
+
+// ApplyHold puts a hold with a known violation, often with a short window and sometimes
+// switching off other capabilities than the policy's (none, even); it gives Pause, Resume and
+// MissDeadline holds to work on.
+func (m *machine) ApplyHold(t *rapid.T) {
+	w := rapid.SampledFrom([]time.Duration{0, time.Second, 2500 * time.Millisecond, 5 * time.Second}).Draw(t, "window")
+	var off *domain.CapSet
+	switch rapid.IntRange(0, 3).Draw(t, "hold_off") {
+	case 0:
+		off = ptr(domain.CapSet(0))
+	case 1:
+		off = ptr(caps(domain.CapLogin, domain.CapMessaging))
+	}
+	m.apply(t, &Apply{Base: drawBase(t), Type: domain.Hold, Violation: rapid.SampledFrom(violationNames).Draw(t, "violation"), Window: w, Off: off})
 }
 
 func (m *machine) apply(t *rapid.T, c *Apply) {
@@ -343,14 +372,14 @@ func (m *machine) Escalate(t *rapid.T) {
 		return
 	}
 	vt, verr := m.pol.Violation(m.violationName(c.Violation))
-	var want []string
+	var refuse []string
 	switch {
 	case verr != nil || m.violationName(c.Violation) == "":
-		want = []string{domain.EINVALID}
+		refuse = []string{domain.EINVALID}
 	case c.Automated && !vt.Automation:
-		want = []string{domain.EFORBIDDEN}
+		refuse = []string{domain.EFORBIDDEN}
 	}
-	m.wantRefusals(t, c, err, want)
+	m.wantRefusals(t, c, err, refuse)
 	if err != nil {
 		return
 	}
@@ -522,6 +551,217 @@ func (m *machine) Reinstate(t *rapid.T) {
 	}
 }
 
+// drawClockID picks the measure a Pause, Resume or MissDeadline names: mostly an unlifted hold
+// or closure notice (of the type wanted, when there is one), else any measure ever applied
+// (lifted and ended ones included) or an unknown id.
+func (m *machine) drawClockID(t *rapid.T, prefer domain.MeasureType) string {
+	var clocked, preferred []string
+	for _, x := range m.unlifted() {
+		if x.Type == domain.Hold || x.Type == domain.ClosurePending {
+			clocked = append(clocked, x.ID)
+		}
+		if x.Type == prefer {
+			preferred = append(preferred, x.ID)
+		}
+	}
+	switch k := rapid.IntRange(0, 9).Draw(t, "id_kind"); {
+	case k < 5 && len(preferred) > 0:
+		return rapid.SampledFrom(preferred).Draw(t, "preferred_id")
+	case k < 7 && len(clocked) > 0:
+		return rapid.SampledFrom(clocked).Draw(t, "clocked_id")
+	case k < 9 && len(m.all) > 0:
+		return rapid.SampledFrom(m.all).Draw(t, "measure").ID
+	}
+	return rapid.SampledFrom([]string{"msr_unknown", ""}).Draw(t, "unknown_id")
+}
+
+// clockTarget returns a copy of the measure id names, as the model holds it, and the code a
+// command on its clock must be refused with for what the measure is: ENOTFOUND when no
+// measure in force has that id, ECONFLICT when it is in force but has no clock.
+func (m *machine) clockTarget(id string) (domain.Measure, string) {
+	for _, x := range m.unlifted() {
+		if x.ID != id || !x.Active(m.now) {
+			continue
+		}
+		if x.Type != domain.Hold && x.Type != domain.ClosurePending {
+			return cloneMeasure(x), domain.ECONFLICT
+		}
+		return cloneMeasure(x), ""
+	}
+	return domain.Measure{}, domain.ENOTFOUND
+}
+
+// wantCode checks that err has the code, or that there is none when code is "".
+func wantCode(t *rapid.T, cmd Command, err error, code string) {
+	t.Helper()
+	if got := domain.ErrorCode(err); code == "" && err != nil || code != "" && got != code {
+		t.Fatalf("%T %+v: want error code %q, got %v", cmd, cmd, code, err)
+	}
+}
+
+// updatedOnly checks that eff changes the clock of x only: x as it is after, and nothing
+// applied, lifted or told.
+func updatedOnly(t *rapid.T, cmd Command, eff Effects, want domain.Measure) {
+	t.Helper()
+	if len(eff.Updated) != 1 || len(eff.Applied) != 0 || len(eff.Lifted) != 0 || len(eff.Notices) != 0 {
+		t.Fatalf("%T: want %s updated and nothing else, got %+v", cmd, want.ID, eff)
+	}
+	if !reflect.DeepEqual(eff.Updated[0], want) {
+		t.Fatalf("%T: updated %+v, want %+v", cmd, eff.Updated[0], want)
+	}
+}
+
+// Pause stops a clock: the holder responded and the response is reviewed.
+func (m *machine) Pause(t *rapid.T) {
+	prefer := rapid.SampledFrom([]domain.MeasureType{domain.Hold, domain.ClosurePending, domain.ClosurePending}).Draw(t, "prefer")
+	c := &Pause{Base: drawBase(t), MeasureID: m.drawClockID(t, prefer)}
+	closed := m.activeOf(domain.Closure) != nil
+	x, code := m.clockTarget(c.MeasureID)
+	if code == "" && (x.PausedAt != nil || !m.now.Before(*x.DueAt)) {
+		code = domain.ECONFLICT // stopped already, or its deadline passed
+	}
+	eff, err := m.decide(t, c)
+	if baseInvalid(c.Base) || closed {
+		return
+	}
+	wantCode(t, c, err, code)
+	if err != nil {
+		return
+	}
+	now := m.now
+	x.PausedAt = &now
+	updatedOnly(t, c, eff, x)
+	if eff.Action != "measure.pause" || len(eff.Deadlines) != 0 || !slices.Equal(eff.CancelDeadlines, []string{x.ID}) {
+		t.Fatalf("pause of %s: effects %+v, want its deadlines cancelled and none scheduled", x.ID, eff)
+	}
+	m.cov.paused.Add(1)
+}
+
+// Resume restarts a clock with the time that was left when it stopped.
+func (m *machine) Resume(t *rapid.T) {
+	var paused []string
+	for _, x := range m.unlifted() {
+		if x.PausedAt != nil {
+			paused = append(paused, x.ID)
+		}
+	}
+	id := m.drawClockID(t, domain.Hold)
+	if len(paused) > 0 && rapid.Bool().Draw(t, "a_paused_one") {
+		id = rapid.SampledFrom(paused).Draw(t, "paused_id")
+	}
+	c := &Resume{Base: drawBase(t), MeasureID: id}
+	closed := m.activeOf(domain.Closure) != nil
+	x, code := m.clockTarget(c.MeasureID)
+	if code == "" && x.PausedAt == nil {
+		code = domain.ECONFLICT // its clock runs
+	}
+	eff, err := m.decide(t, c)
+	if baseInvalid(c.Base) || closed {
+		return
+	}
+	wantCode(t, c, err, code)
+	if err != nil {
+		return
+	}
+	now := m.now
+	left := x.DueAt.Sub(*x.PausedAt)
+	if len(eff.Updated) != 1 {
+		t.Fatalf("resume of %s updated %+v", x.ID, eff.Updated)
+	}
+	u := eff.Updated[0]
+	// the time that was left when the clock stopped, exactly
+	if u.DueAt == nil || u.DueAt.Sub(now) != left {
+		t.Fatalf("resume of %s paused at %s with %s left: due at %v, %s from now", x.ID, x.PausedAt.Sub(t0), left, u.DueAt, u.DueAt.Sub(now))
+	}
+	due := now.Add(left)
+	x.DueAt, x.PausedAt = &due, nil
+	updatedOnly(t, c, eff, x)
+	if eff.Action != "measure.resume" {
+		t.Fatalf("resume: action %q", eff.Action)
+	}
+	// fresh deadlines: the reminders still ahead and the deadline itself, at the new DueAt
+	final := map[domain.MeasureType]domain.DeadlineKind{domain.Hold: domain.ResponseDue, domain.ClosurePending: domain.ClosureEffective}[x.Type]
+	var want []string
+	for _, r := range m.pol.Defaults.Reminders {
+		if at := due.Add(-r); at.After(now) {
+			want = append(want, fmt.Sprintf("%s@%s", domain.Reminder, at.Sub(t0)))
+		}
+	}
+	want = append(want, fmt.Sprintf("%s@%s", final, due.Sub(t0)))
+	var got []string
+	for _, d := range eff.Deadlines {
+		got = append(got, fmt.Sprintf("%s@%s", d.Kind, d.DueAt.Sub(t0)))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("resume of %s due at %s: deadlines %v, want %v", x.ID, due.Sub(t0), got, want)
+	}
+	m.cov.resumed.Add(1)
+}
+
+// MissDeadline escalates a hold whose response deadline passed.
+func (m *machine) MissDeadline(t *rapid.T) {
+	c := &MissDeadline{Base: drawBase(t), MeasureID: m.drawClockID(t, domain.Hold)}
+	closed := m.activeOf(domain.Closure) != nil
+	cp := m.activeOf(domain.ClosurePending)
+	x, code := m.clockTarget(c.MeasureID)
+	if code == "" && (x.Type != domain.Hold || x.PausedAt != nil || m.now.Before(*x.DueAt)) {
+		code = domain.ECONFLICT // not a hold, its clock stands still, or not yet due
+	}
+	eff, err := m.decide(t, c)
+	if baseInvalid(c.Base) || closed {
+		return
+	}
+	wantCode(t, c, err, code)
+	if err != nil {
+		if x.Type == domain.Hold && x.PausedAt != nil && !m.now.Before(*x.DueAt) {
+			m.cov.missWhilePaused.Add(1)
+		}
+		return
+	}
+	m.cov.missed.Add(1)
+	if eff.Action != "deadline.missed" || len(eff.Updated) != 0 {
+		t.Fatalf("missed deadline: effects %+v", eff)
+	}
+	// the hold is lifted, and the holder told why
+	if len(eff.Lifted) != 1 || eff.Lifted[0].ID != x.ID {
+		t.Fatalf("missed deadline of %s lifted %+v, want the hold only", x.ID, eff.Lifted)
+	}
+	var kinds []string
+	for _, n := range eff.Notices {
+		if n.MeasureID == x.ID {
+			kinds = append(kinds, n.Kind)
+		}
+	}
+	if !slices.Equal(kinds, []string{"deadline_missed"}) {
+		t.Fatalf("missed deadline of %s: notices about the hold %v, want one deadline_missed", x.ID, kinds)
+	}
+	// never straight to closure: a closure notice follows, unless one runs already
+	for _, a := range eff.Applied {
+		if a.Type == domain.Closure {
+			t.Fatalf("a missed deadline closed the account: %+v", a)
+		}
+	}
+	if cp != nil {
+		if len(eff.Applied) != 0 {
+			t.Fatalf("missed deadline with closure notice %s running applied %+v", cp.ID, eff.Applied)
+		}
+		return
+	}
+	if len(eff.Applied) != 1 || eff.Applied[0].Type != domain.ClosurePending {
+		t.Fatalf("missed deadline of %s applied %+v, want one closure_pending", x.ID, eff.Applied)
+	}
+	a := eff.Applied[0]
+	if notice := m.pol.Violations[x.Violation].NoticePeriod.For(m.acct.Type); a.DueAt.Sub(m.now) != notice {
+		t.Fatalf("closure notice after a missed deadline runs %s, want the %s policy's %s for a %s account", a.DueAt.Sub(m.now), x.Violation, notice, m.acct.Type)
+	}
+	if a.Off&x.Off != x.Off || a.Violation != x.Violation || a.CaseID != x.CaseID {
+		t.Fatalf("closure notice %+v does not follow hold %+v (capabilities at least the hold's, same violation and case)", a, x)
+	}
+	m.cov.missedToNotice.Add(1)
+}
+
 // ---- the checks every command goes through ----
 
 func baseInvalid(b Base) bool { return b.Actor == "" || b.Reason == "" || len(b.Reason) > MaxReasonLen }
@@ -535,7 +775,7 @@ func (m *machine) decide(t *rapid.T, cmd Command) (Effects, error) {
 	snapshot := cloneMeasures(st.Measures)
 	closure := m.activeOf(domain.Closure)
 	cp := m.activeOf(domain.ClosurePending)
-	elapsedCP := cp != nil && !cp.DueAt.After(m.now)
+	elapsedCP := cp != nil && cp.PausedAt == nil && !cp.DueAt.After(m.now)
 	_, isReinstate := cmd.(*Reinstate)
 
 	eff, err := Decide(m.pol, st, cmd, m.now, m.ids)
@@ -585,7 +825,7 @@ func (m *machine) decide(t *rapid.T, cmd Command) (Effects, error) {
 func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP bool) {
 	t.Helper()
 	now := m.now
-	if eff.Action == "" || len(eff.Applied)+len(eff.Lifted) == 0 {
+	if eff.Action == "" || len(eff.Applied)+len(eff.Lifted)+len(eff.Updated) == 0 {
 		t.Fatalf("%T succeeded without an action or a change: %+v", cmd, eff)
 	}
 	known := map[string]bool{}
@@ -605,7 +845,7 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 		if a.EndsAt != nil && !a.EndsAt.After(a.StartsAt) || a.DueAt != nil && !a.DueAt.After(a.StartsAt) {
 			t.Fatalf("%s %s ends at %v or falls due at %v, not after its start %s", a.Type, a.ID, a.EndsAt, a.DueAt, a.StartsAt)
 		}
-		if a.AccountID != m.acct.ID || a.LiftedAt != nil || a.Reason == "" || a.CreatedBy == "" {
+		if a.AccountID != m.acct.ID || a.LiftedAt != nil || a.PausedAt != nil || a.Reason == "" || a.CreatedBy == "" {
 			t.Fatalf("applied measure %+v", a)
 		}
 		if !slices.Contains(domain.MeasureTypes, a.Type) {
@@ -628,7 +868,11 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 				t.Fatalf("a suspension that never ends: %+v", a)
 			}
 		case domain.Closure:
-			// I1: a closure follows an elapsed closure notice, or a two-operator emergency
+			// only Close closes an account: a missed deadline or a ladder step never does
+			if _, ok := cmd.(*Close); !ok {
+				t.Fatalf("%T applied closure %s", cmd, a.ID)
+			}
+			// I1: a closure follows an elapsed (and running) closure notice, or a two-operator emergency
 			if !validEmergency(a.Emergency) && !elapsedCP {
 				t.Fatalf("I1: closure %s with emergency %+v and no elapsed closure_pending at %s", a.ID, a.Emergency, now)
 			}
@@ -662,6 +906,11 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 			if !slices.ContainsFunc(eff.Lifted, func(x domain.Measure) bool { return x.ID == n.MeasureID }) {
 				t.Fatalf("measure_lifted notice for %s, which was not lifted", n.MeasureID)
 			}
+		case "deadline_missed":
+			_, missed := cmd.(*MissDeadline)
+			if !missed || !slices.ContainsFunc(eff.Lifted, func(x domain.Measure) bool { return x.ID == n.MeasureID && x.Type == domain.Hold }) {
+				t.Fatalf("%T: deadline_missed notice for %s, which is not a hold lifted for a missed deadline", cmd, n.MeasureID)
+			}
 		default:
 			t.Fatalf("notice of unknown kind %q", n.Kind)
 		}
@@ -672,13 +921,48 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 		}
 	}
 
-	// deadlines: for a measure applied here, in the future, at the measure's own times
+	// updated measures: an active hold or closure notice whose clock stopped or restarted now,
+	// changed in nothing but its clock
+	updated := map[string]domain.Measure{}
+	for _, u := range eff.Updated {
+		i := slices.IndexFunc(m.all, func(x domain.Measure) bool { return x.ID == u.ID })
+		if i < 0 || m.all[i].LiftedAt != nil || !m.all[i].Active(now) || applied[u.ID].ID != "" || updated[u.ID].ID != "" {
+			t.Fatalf("updated %s, which is unknown, lifted, ended, new or updated twice", u.ID)
+		}
+		if slices.ContainsFunc(eff.Lifted, func(x domain.Measure) bool { return x.ID == u.ID }) {
+			t.Fatalf("%s is both updated and lifted", u.ID)
+		}
+		if u.Type != domain.Hold && u.Type != domain.ClosurePending {
+			t.Fatalf("updated the clock of %s %s, which has none", u.Type, u.ID)
+		}
+		if u.PausedAt != nil && !u.PausedAt.Equal(now) {
+			t.Fatalf("%s paused at %s, not now", u.ID, u.PausedAt)
+		}
+		if u.PausedAt != nil && !slices.Contains(eff.CancelDeadlines, u.ID) {
+			t.Fatalf("paused %s without cancelling its deadlines %v", u.ID, eff.CancelDeadlines)
+		}
+		orig := cloneMeasure(m.all[i])
+		orig.PausedAt, orig.DueAt = u.PausedAt, u.DueAt
+		if !reflect.DeepEqual(orig, u) {
+			t.Fatalf("updating changed more than the clock: %+v → %+v", m.all[i], u)
+		}
+		updated[u.ID] = u
+	}
+
+	// deadlines: for a measure applied or resumed here, never for a paused one, in the future,
+	// at the measure's own times
 	kinds := map[string][]domain.DeadlineKind{}
 	seen := map[string]bool{}
 	for _, d := range eff.Deadlines {
 		a, ok := applied[d.MeasureID]
 		if !ok {
-			t.Fatalf("deadline %+v for a measure not applied by this command", d)
+			a, ok = updated[d.MeasureID]
+		}
+		if !ok {
+			t.Fatalf("deadline %+v for a measure not applied or updated by this command", d)
+		}
+		if a.PausedAt != nil {
+			t.Fatalf("deadline %+v for %s, whose clock is paused", d, a.ID)
 		}
 		if seen[d.ID] || d.ID == "" || d.Status != domain.DeadlinePending || d.AccountID != m.acct.ID || d.CaseID != a.CaseID {
 			t.Fatalf("deadline %+v", d)
@@ -706,7 +990,7 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 			t.Fatalf("%s deadline of %s %s at %s, want %v", d.Kind, a.Type, a.ID, d.DueAt, want)
 		}
 	}
-	for _, a := range eff.Applied {
+	for _, a := range append(slices.Clone(eff.Applied), eff.Updated...) {
 		var want []domain.DeadlineKind
 		switch a.Type {
 		case domain.Warning:
@@ -719,6 +1003,9 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 			want = []domain.DeadlineKind{domain.ResponseDue}
 		case domain.ClosurePending:
 			want = []domain.DeadlineKind{domain.ClosureEffective}
+		}
+		if a.PausedAt != nil {
+			want = nil
 		}
 		got := slices.DeleteFunc(slices.Clone(kinds[a.ID]), func(k domain.DeadlineKind) bool { return k == domain.Reminder })
 		if !slices.Equal(got, want) {
@@ -741,7 +1028,9 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 		if !slices.Contains(eff.CancelDeadlines, l.ID) {
 			t.Fatalf("lifted %s without cancelling its deadlines %v", l.ID, eff.CancelDeadlines)
 		}
-		if l.Restricts() && !slices.ContainsFunc(eff.Notices, func(n domain.Notice) bool { return n.Kind == "measure_lifted" && n.MeasureID == l.ID }) {
+		if l.Restricts() && !slices.ContainsFunc(eff.Notices, func(n domain.Notice) bool {
+			return (n.Kind == "measure_lifted" || n.Kind == "deadline_missed") && n.MeasureID == l.ID
+		}) {
 			t.Fatalf("lifted restricting %s without telling the holder", l.ID)
 		}
 		orig := cloneMeasure(m.all[i])
@@ -752,17 +1041,26 @@ func (m *machine) checkEffects(t *rapid.T, cmd Command, eff Effects, elapsedCP b
 	}
 }
 
-// store does what the caller does with Effects: marks lifted measures lifted and adds applied
-// ones.
+// store does what the caller does with Effects, in its order: marks lifted measures lifted,
+// replaces updated ones, cancels the pending deadlines of the measures named, adds applied
+// measures and schedules the new deadlines.
 func (m *machine) store(eff Effects) {
-	for _, l := range eff.Lifted {
+	for _, x := range append(slices.Clone(eff.Lifted), eff.Updated...) {
 		for i := range m.all {
-			if m.all[i].ID == l.ID {
-				m.all[i] = cloneMeasure(l)
+			if m.all[i].ID == x.ID {
+				m.all[i] = cloneMeasure(x)
+			}
+		}
+	}
+	for _, id := range eff.CancelDeadlines {
+		for i := range m.deadlines {
+			if d := &m.deadlines[i]; d.MeasureID == id && d.Status == domain.DeadlinePending {
+				d.Status = domain.DeadlineCancelled
 			}
 		}
 	}
 	m.all = append(m.all, cloneMeasures(eff.Applied)...)
+	m.deadlines = append(m.deadlines, eff.Deadlines...)
 }
 
 // Check runs after every action: the standing derived from the model.
@@ -809,16 +1107,71 @@ func (m *machine) Check(t *rapid.T) {
 	if closures > 1 || pendings > 1 {
 		t.Fatalf("%d active closures and %d active closure notices; at most one of each", closures, pendings)
 	}
+	m.checkClocks(t)
 	// I1 over the whole history, not only the step that applied the closure
 	for _, x := range m.all {
 		if x.Type != domain.Closure || validEmergency(x.Emergency) {
 			continue
 		}
 		ok := slices.ContainsFunc(m.all, func(p domain.Measure) bool {
-			return p.Type == domain.ClosurePending && p.LiftedAt != nil && p.LiftedAt.Equal(x.StartsAt) && !p.DueAt.After(x.StartsAt)
+			return p.Type == domain.ClosurePending && p.LiftedAt != nil && p.LiftedAt.Equal(x.StartsAt) && !p.DueAt.After(x.StartsAt) && p.PausedAt == nil
 		})
 		if !ok {
 			t.Fatalf("I1: closure %s at %s has no emergency and no closure notice that ran out before it", x.ID, x.StartsAt)
+		}
+	}
+}
+
+// checkClocks checks the model's holds and closure notices and the deadlines that serve them.
+func (m *machine) checkClocks(t *rapid.T) {
+	pending := map[string][]domain.Deadline{}
+	for _, d := range m.deadlines {
+		if d.Status == domain.DeadlinePending {
+			pending[d.MeasureID] = append(pending[d.MeasureID], d)
+		}
+	}
+	for _, x := range m.all {
+		clocked := x.Type == domain.Hold || x.Type == domain.ClosurePending
+		if x.LiftedAt != nil && len(pending[x.ID]) > 0 {
+			t.Fatalf("lifted %s %s keeps pending deadlines %+v", x.Type, x.ID, pending[x.ID])
+		}
+		if !clocked {
+			if x.DueAt != nil || x.PausedAt != nil {
+				t.Fatalf("%s %s has a clock: due %v, paused %v", x.Type, x.ID, x.DueAt, x.PausedAt)
+			}
+			continue
+		}
+		// DueAt never before StartsAt, a clock stops only between the two
+		if x.DueAt == nil || x.DueAt.Before(x.StartsAt) {
+			t.Fatalf("%s %s starts at %s and falls due at %v", x.Type, x.ID, x.StartsAt.Sub(t0), x.DueAt)
+		}
+		if x.PausedAt != nil && (x.PausedAt.Before(x.StartsAt) || !x.PausedAt.Before(*x.DueAt)) {
+			t.Fatalf("%s %s paused at %s, outside [%s, %s)", x.Type, x.ID, x.PausedAt.Sub(t0), x.StartsAt.Sub(t0), x.DueAt.Sub(t0))
+		}
+		if x.LiftedAt != nil {
+			continue
+		}
+		if x.PausedAt != nil {
+			// a paused clock has nothing pending: whatever was scheduled for it is cancelled
+			if len(pending[x.ID]) > 0 {
+				t.Fatalf("%s %s paused at %s keeps pending deadlines %+v", x.Type, x.ID, x.PausedAt.Sub(t0), pending[x.ID])
+			}
+			continue
+		}
+		// a running clock has exactly one deadline that ends it, at its DueAt, and reminders before
+		final := map[domain.MeasureType]domain.DeadlineKind{domain.Hold: domain.ResponseDue, domain.ClosurePending: domain.ClosureEffective}[x.Type]
+		n := 0
+		for _, d := range pending[x.ID] {
+			switch {
+			case d.Kind == final && d.DueAt.Equal(*x.DueAt):
+				n++
+			case d.Kind == domain.Reminder && d.DueAt.Before(*x.DueAt):
+			default:
+				t.Fatalf("%s %s due at %s has pending deadline %s at %s", x.Type, x.ID, x.DueAt.Sub(t0), d.Kind, d.DueAt.Sub(t0))
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%s %s due at %s has %d pending %s deadlines, want 1: %+v", x.Type, x.ID, x.DueAt.Sub(t0), n, final, pending[x.ID])
 		}
 	}
 }
