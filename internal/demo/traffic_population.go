@@ -277,7 +277,7 @@ func (t *Traffic) hex(prefix string) string {
 }
 
 // makeAccount builds the account as the marketplace sends it.
-func (t *Traffic) makeAccount(a *acct, id string, created time.Time) {
+func (t *Traffic) makeAccount(a *member, id string, created time.Time) {
 	c := countries[a.country]
 	var d domain.Account
 	d.ID, d.Country, d.Language, d.CreatedAt, d.UpdatedAt = id, c.code, c.lang, created, created
