@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/standing-org/standing/internal/app"
 	"github.com/standing-org/standing/internal/audit"
 	"github.com/standing-org/standing/internal/config"
 	"github.com/standing-org/standing/internal/demo"
+	"github.com/standing-org/standing/internal/detect"
+	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/policy"
 )
@@ -75,9 +78,14 @@ func seedDemo(ctx context.Context, a *app.App, addr string, stdout io.Writer) er
 	if c.Accounts > 0 {
 		return fmt.Errorf("demo: the database already holds %d accounts; the demo needs an empty one", c.Accounts)
 	}
-	sum, err := demo.Seed(ctx, a.Service, time.Now())
+	now := time.Now()
+	sum, err := demo.Seed(ctx, a.Service, now)
 	if err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
+	}
+	traffic, err := startTraffic(ctx, a, now)
+	if err != nil {
+		return err
 	}
 	key, err := a.Service.CreateAPIKey(ctx, "demo", "demo")
 	if err != nil {
@@ -105,8 +113,71 @@ Try:
 	if ids := sum.ByStanding["closed"]; len(ids) > 0 {
 		fmt.Fprintf(stdout, "  curl -s -H \"Authorization: Bearer $STANDING_KEY\" http://%s/api/v1/accounts/%s/timeline  # the whole story, on the record\n", addr, ids[0])
 	}
+	labels := filepath.Join(a.Config.DataDir, "demo-labels.csv")
+	fmt.Fprintf(stdout, `
+Live traffic: %d more accounts send about %.0f events a second after two days of history; a few
+percent of them cheat, and the ground truth is written to %s. Detection works on it as it arrives:
+  curl -s -H "Authorization: Bearer $STANDING_KEY" "http://%s/api/v1/rule-hits?limit=20"
+Score the rules against the ground truth (in another terminal, while the demo runs or after):
+  go run ./cmd/standing rules backtest --data %s --since %s --labels %s
+`, traffic, demoRate, labels, addr, a.Config.DataDir, now.Add(-demoHistory).Format(time.DateOnly), labels)
 	fmt.Fprintf(stdout, "\nStop with Ctrl-C.\n")
 	return nil
+}
+
+// The demo's traffic: a population, its history and its live rate.
+const (
+	demoAccounts = 2000
+	demoHistory  = 48 * time.Hour
+	demoRate     = 25.0
+)
+
+// startTraffic registers the traffic's accounts, as of their sign-up, and arranges for their
+// history to be fed through intake and detection once the server runs, then live traffic.
+func startTraffic(ctx context.Context, a *app.App, now time.Time) (int, error) {
+	t := demo.NewTraffic(42, demoAccounts, now.Add(-demoHistory))
+	at := now
+	svc := *a.Service
+	svc.Now = func() time.Time { return at }
+	for _, acct := range t.Accounts() {
+		at = acct.CreatedAt
+		if _, _, err := svc.PutAccount(ctx, "apikey:marketplace", acct); err != nil {
+			return 0, fmt.Errorf("demo: traffic account %s: %w", acct.ID, err)
+		}
+	}
+	labels := filepath.Join(a.Config.DataDir, "demo-labels.csv")
+	a.Started = func(ctx context.Context, write func(context.Context, []*domain.ActivityEvent) error) {
+		if err := demo.Backfill(ctx, t, time.Now(), write); err != nil {
+			a.Log.Error("demo: history", "err", err)
+			return
+		}
+		if err := writeLabels(labels, t.Labels()); err != nil {
+			a.Log.Error("demo: labels", "err", err)
+		}
+		a.Log.Info("demo: history fed; live traffic runs", "rate", demoRate)
+		if err := demo.Run(ctx, t, demoRate, write); err != nil {
+			a.Log.Error("demo: traffic", "err", err)
+		}
+		if err := writeLabels(labels, t.Labels()); err != nil {
+			a.Log.Error("demo: labels", "err", err)
+		}
+	}
+	return len(t.Accounts()), nil
+}
+
+// writeLabels writes the ground truth as CSV lines account_id,violation.
+func writeLabels(path string, labels detect.Labels) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("# account_id,violation: the demo traffic's injected cheats\n")
+	for v, ids := range labels {
+		for id := range ids {
+			fmt.Fprintf(&b, "%s,%s\n", id, v)
+		}
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o600)
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -30,6 +30,9 @@ type App struct {
 	Store   *sqlstore.DB
 	Service *enforce.Service
 	Log     *slog.Logger
+	// Started, if set, runs once intake and detection are up, with a way to feed events as
+	// the API would; it ends with Serve's context. The demo's traffic uses it.
+	Started func(ctx context.Context, write func(context.Context, []*domain.ActivityEvent) error)
 }
 
 // Open opens the store (migrating it) and loads the policy.
@@ -168,9 +171,24 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if a.Started != nil {
+		feed, stopFeed := context.WithCancel(ctx)
+		fed := make(chan struct{})
+		go func() {
+			defer close(fed)
+			a.Started(feed, func(ctx context.Context, evs []*domain.ActivityEvent) error {
+				_, err := events.Write(ctx, evs)
+				return err
+			})
+		}()
+		defer func() { stopFeed(); <-fed }()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "smtp", mailer != nil)
+	if mailer == nil {
+		a.Log.Warn("no SMTP server is configured (STANDING_SMTP_URL): notices go to the holders' in-app inboxes only")
+	}
 	select {
 	case err := <-errc:
 		return err

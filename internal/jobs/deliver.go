@@ -58,6 +58,8 @@ func (d *Deliverer) Tick(ctx context.Context, batch int) int {
 	return done
 }
 
+var errNoSMTP = errors.New("no SMTP server is configured (set STANDING_SMTP_URL); the notice is in the holder's in-app inbox")
+
 // permanent marks an error no retry can cure.
 type permanent struct{ error }
 
@@ -82,7 +84,11 @@ func (d *Deliverer) attempt(ctx context.Context, dl domain.Delivery) error {
 		dl.Status, dl.SentAt, dl.MessageID, dl.LastError = domain.DeliverySent, &now, msgID, ""
 	case errors.As(err, new(permanent)) || dl.Attempts > len(Backoff):
 		dl.Status, dl.LastError = domain.DeliveryFailed, err.Error()
-		d.Log.Warn("delivery failed", "delivery", dl.ID, "channel", dl.Channel, "attempts", dl.Attempts, "err", err)
+		level := slog.LevelWarn
+		if errors.Is(err, errNoSMTP) {
+			level = slog.LevelDebug // a setting, not an incident: said once at start
+		}
+		d.Log.Log(ctx, level, "delivery failed", "delivery", dl.ID, "channel", dl.Channel, "attempts", dl.Attempts, "err", err)
 	default:
 		dl.LastError, dl.NextAttemptAt = err.Error(), now.Add(Backoff[dl.Attempts-1])
 		d.Log.Info("delivery will be retried", "delivery", dl.ID, "channel", dl.Channel, "attempts", dl.Attempts,
@@ -93,7 +99,7 @@ func (d *Deliverer) attempt(ctx context.Context, dl domain.Delivery) error {
 
 func (d *Deliverer) email(ctx context.Context, dl domain.Delivery) (string, error) {
 	if d.Mailer == nil {
-		return "", permanent{errors.New("no SMTP server is configured (set STANDING_SMTP_URL); the notice is in the holder's in-app inbox")}
+		return "", permanent{errNoSMTP}
 	}
 	n, acct, vt, err := d.Svc.NoticeContext(ctx, dl.NoticeID)
 	if err != nil {
