@@ -35,11 +35,12 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	t     *testing.T
-	url   string
-	keys  []string // two operators
-	clock *clock
-	st    *sqlstore.DB
+	t      *testing.T
+	server *api.Server
+	url    string
+	keys   []string // two operators
+	clock  *clock
+	st     *sqlstore.DB
 }
 
 func newEnv(t *testing.T, st *sqlstore.DB) *env {
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, st *sqlstore.DB) *env {
 	h.Templates, h.Marketplace = notify.DefaultTemplates(), "the marketplace"
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, url: srv.URL, clock: clk, st: st}
+	e := &env{t: t, url: srv.URL, clock: clk, st: st, server: h}
 	for _, name := range []string{"amira", "jonas"} {
 		k, err := svc.CreateAPIKey(context.Background(), "test", name)
 		if err != nil {

@@ -33,6 +33,11 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &b); err != nil {
 		return err
 	}
+	for i := range b.Rules {
+		if b.Rules[i].Version == 0 {
+			b.Rules[i].Version = 1 // as in a rules file
+		}
+	}
 	// A throwaway engine checks the set, so a bad set never reaches the live one.
 	if _, err := rules.NewEngine(s.svc.Policy, rules.Limits{}).Set(b.Rules); err != nil {
 		var v domain.Validation

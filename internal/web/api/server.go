@@ -123,6 +123,9 @@ func New(svc *enforce.Service, log *slog.Logger) *Server {
 	return s
 }
 
+// Svc returns the use cases the server serves.
+func (s *Server) Svc() *enforce.Service { return s.svc }
+
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
