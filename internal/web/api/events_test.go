@@ -80,7 +80,7 @@ func TestEventsThroughDetection(t *testing.T) {
 		if len(rs.body["rules"].([]any)) != len(rules.DefaultRules()) {
 			t.Fatalf("rules in force: %s", rs.raw)
 		}
-		p = e.want(e.do("PUT", "/api/v1/rules", `{"rules":[{"name":"runaway","expr":"event.data.map(k, event.data.map(j, j)).size() > 0","outcome":{"score":1}},
+		p = e.want(e.do("PUT", "/api/v1/rules", `{"rules":[{"name":"runaway","expr":"event.data.map(a, event.data.map(b, event.data.map(c, event.data.map(d, d)))).size() > 0","outcome":{"score":1}},
 			{"name":"typo","expr":"features.logins_1hh > 3","outcome":{"score":1}}]}`), 400)
 		if !strings.Contains(p.raw, "runaway") || !strings.Contains(p.raw, "logins_1h") {
 			t.Fatalf("a bad rule set is refused naming each rule and problem: %s", p.raw)
