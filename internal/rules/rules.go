@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -109,7 +110,9 @@ type Compiled struct {
 	Cost cost.Estimate
 	// Features lists the features the expression reads, by index into FeatureDefs.
 	Features []int
-	prg      cel.Program // tracks its cost and stops at the limit
+	// Types are the only event types the rule can match; nil: any.
+	Types []string
+	prg   cel.Program // tracks its cost and stops at the limit
 	// fast skips cost tracking. It runs when the inputs are within the sizes the estimate
 	// assumed, where the estimate bounds the cost, and only for rules estimated within the
 	// limit; nil otherwise.
@@ -263,7 +266,7 @@ func compileExpr(expr string, lim Limits) (*Compiled, []Problem) {
 	if err != nil {
 		return nil, []Problem{{Field: "expr", Message: err.Error()}}
 	}
-	c := &Compiled{Cost: est, Features: referencedFeatures(checked), prg: prg, limits: lim}
+	c := &Compiled{Cost: est, Features: referencedFeatures(checked), Types: eventTypes(parsed.NativeRep().Expr()), prg: prg, limits: lim}
 	if est.Max <= lim.CostLimit {
 		if c.fast, err = e.Program(checked, cel.InterruptCheckFrequency(64), cel.EvalOptions(cel.OptOptimize)); err != nil {
 			return nil, []Problem{{Field: "expr", Message: err.Error()}}
@@ -553,6 +556,9 @@ func (e *Engine) Evaluate(ctx context.Context, ev *domain.ActivityEvent, acct *d
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %w", ErrInterrupted, err))
 			break
+		}
+		if c.Types != nil && (ev == nil || !slices.Contains(c.Types, ev.Type)) {
+			continue // the rule requires another event type: it cannot match
 		}
 		hit, err := c.eval(ctx, act)
 		if err != nil {
