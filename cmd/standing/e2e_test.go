@@ -203,155 +203,153 @@ func TestNoticesDeadlinesAndDeliveryEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a server for several seconds")
 	}
-	for _, engine := range storetest.Engines() {
-		t.Run(engine, func(t *testing.T) {
-			box := &mailbox{}
-			smtpSrv := smtp.NewServer(box)
-			smtpSrv.Domain = "localhost"
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			go smtpSrv.Serve(ln)
-			defer smtpSrv.Close()
-			rc := &receiver{seen: map[string]bool{}}
-			hook := httptest.NewServer(rc)
-			defer hook.Close()
+	storetest.ForEach(t, func(t *testing.T, engine string) {
+		box := &mailbox{}
+		smtpSrv := smtp.NewServer(box)
+		smtpSrv.Domain = "localhost"
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go smtpSrv.Serve(ln)
+		defer smtpSrv.Close()
+		rc := &receiver{seen: map[string]bool{}}
+		hook := httptest.NewServer(rc)
+		defer hook.Close()
 
-			dir, dbURL := storetest.Target(t, engine)
-			data := []string{"--data", dir, "--policy", fastPolicyFile(t)}
-			if dbURL != "" {
-				data = []string{"--database-url", dbURL, "--policy", fastPolicyFile(t)}
-			}
-			serveArgs := append([]string{"--tick", "100ms", "--smtp-url", "smtp://" + ln.Addr().String() + "?starttls=none",
-				"--smtp-from", "trust@marketplace.example"}, data...)
-			key := strings.TrimSpace(standingOut(t, append([]string{"apikey", "create", "--name", "ops"}, data...)...))
-			srv, base := startServer(t, serveArgs)
-			c := &apiClient{t: t, base: base, key: key}
+		dir, dbURL := storetest.Target(t, engine)
+		data := []string{"--data", dir, "--policy", fastPolicyFile(t)}
+		if dbURL != "" {
+			data = []string{"--database-url", dbURL, "--policy", fastPolicyFile(t)}
+		}
+		serveArgs := append([]string{"--tick", "100ms", "--smtp-url", "smtp://" + ln.Addr().String() + "?starttls=none",
+			"--smtp-from", "trust@marketplace.example"}, data...)
+		key := strings.TrimSpace(standingOut(t, append([]string{"apikey", "create", "--name", "ops"}, data...)...))
+		srv, base := startServer(t, serveArgs)
+		c := &apiClient{t: t, base: base, key: key}
 
-			code, ep := c.call("POST", "/api/v1/webhooks", `{"url":"`+hook.URL+`","events":["*"]}`)
-			if code != 201 || !strings.HasPrefix(ep["secret"].(string), "whsec_") {
-				t.Fatalf("register webhook: %d %v", code, ep)
-			}
-			rc.mu.Lock()
-			rc.secret = ep["secret"].(string)
-			rc.mu.Unlock()
+		code, ep := c.call("POST", "/api/v1/webhooks", `{"url":"`+hook.URL+`","events":["*"]}`)
+		if code != 201 || !strings.HasPrefix(ep["secret"].(string), "whsec_") {
+			t.Fatalf("register webhook: %d %v", code, ep)
+		}
+		rc.mu.Lock()
+		rc.secret = ep["secret"].(string)
+		rc.mu.Unlock()
 
-			for _, id := range []string{"fl-silent", "fl-answers"} {
-				if code, m := c.call("PUT", "/api/v1/accounts/"+id, `{"type":"private","country":"DE","language":"en","email":"`+id+`@example.org"}`); code != 201 {
-					t.Fatalf("put account: %d %v", code, m)
-				}
+		for _, id := range []string{"fl-silent", "fl-answers"} {
+			if code, m := c.call("PUT", "/api/v1/accounts/"+id, `{"type":"private","country":"DE","language":"en","email":"`+id+`@example.org"}`); code != 201 {
+				t.Fatalf("put account: %d %v", code, m)
 			}
-			hold := func(id string) map[string]any {
-				code, m := c.call("POST", "/api/v1/accounts/"+id+"/measures", `{"type":"hold","violation":"misleading_profile",
-					"reason":"Your profile lists a degree from a university that has no record of it.",
-					"evidence":[{"kind":"event","description":"profile_edit: degree added","data":{"field":"education"}}]}`)
-				if code != 201 {
-					t.Fatalf("hold %s: %d %v", id, code, m)
-				}
-				return m["applied"].([]any)[0].(map[string]any)
-			}
-			silent := hold("fl-silent")
-			answers := hold("fl-answers")
-
-			// The twin answers at once: its clock stops.
-			code, resp := c.call("POST", "/api/v1/accounts/fl-answers/responses", `{"measure_id":"`+answers["id"].(string)+`",
-				"text":"The degree was from a partner college; I have removed it until the transcript arrives.","fixed":["Correct the profile"]}`)
+		}
+		hold := func(id string) map[string]any {
+			code, m := c.call("POST", "/api/v1/accounts/"+id+"/measures", `{"type":"hold","violation":"misleading_profile",
+				"reason":"Your profile lists a degree from a university that has no record of it.",
+				"evidence":[{"kind":"event","description":"profile_edit: degree added","data":{"field":"education"}}]}`)
 			if code != 201 {
-				t.Fatalf("respond: %d %v", code, resp)
+				t.Fatalf("hold %s: %d %v", id, code, m)
 			}
+			return m["applied"].([]any)[0].(map[string]any)
+		}
+		silent := hold("fl-silent")
+		answers := hold("fl-answers")
 
-			// Kill the server without warning between the reminders and the deadline.
-			due, _ := time.Parse(time.RFC3339Nano, silent["due_at"].(string))
-			time.Sleep(time.Until(due.Add(-1500 * time.Millisecond)))
-			srv.Process.Kill()
-			srv.Wait()
-			srv, base = startServer(t, serveArgs)
-			c.base = base
+		// The twin answers at once: its clock stops.
+		code, resp := c.call("POST", "/api/v1/accounts/fl-answers/responses", `{"measure_id":"`+answers["id"].(string)+`",
+			"text":"The degree was from a partner college; I have removed it until the transcript arrives.","fixed":["Correct the profile"]}`)
+		if code != 201 {
+			t.Fatalf("respond: %d %v", code, resp)
+		}
 
-			deadline := time.Now().Add(40 * time.Second)
-			for c.standing("fl-silent") != "closed" && time.Now().Before(deadline) {
-				time.Sleep(100 * time.Millisecond)
-			}
-			if s := c.standing("fl-silent"); s != "closed" {
-				t.Fatalf("the silent holder's account is %s, want closed after hold → closure notice → closure", s)
-			}
-			if s := c.standing("fl-answers"); s != "on_hold" {
-				t.Fatalf("the holder who answered is %s: a response must stop the clock", s)
-			}
-			code, _ = c.call("POST", "/api/v1/responses/"+resp["id"].(string)+"/accept", `{"reason":"Profile corrected; the transcript is on its way."}`)
-			if code != 200 || c.standing("fl-answers") != "good" {
-				t.Fatalf("accept: %d, standing %s", code, c.standing("fl-answers"))
-			}
+		// Kill the server without warning between the reminders and the deadline.
+		due, _ := time.Parse(time.RFC3339Nano, silent["due_at"].(string))
+		time.Sleep(time.Until(due.Add(-1500 * time.Millisecond)))
+		srv.Process.Kill()
+		srv.Wait()
+		srv, base = startServer(t, serveArgs)
+		c.base = base
 
-			// Never early: the closure came no sooner than the closure notice's end.
-			_, ms := c.call("GET", "/api/v1/accounts/fl-silent/measures", "")
-			var cpDue, closedAt time.Time
-			for _, m := range ms["measures"].([]any) {
-				m := m.(map[string]any)
-				switch m["type"] {
-				case "closure_pending":
-					cpDue, _ = time.Parse(time.RFC3339Nano, m["due_at"].(string))
-				case "closure":
-					closedAt, _ = time.Parse(time.RFC3339Nano, m["starts_at"].(string))
-				}
-			}
-			if cpDue.IsZero() || closedAt.Before(cpDue) {
-				t.Fatalf("closure at %s, notice period until %s: never straight to closure, never early", closedAt, cpDue)
-			}
+		deadline := time.Now().Add(40 * time.Second)
+		for c.standing("fl-silent") != "closed" && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if s := c.standing("fl-silent"); s != "closed" {
+			t.Fatalf("the silent holder's account is %s, want closed after hold → closure notice → closure", s)
+		}
+		if s := c.standing("fl-answers"); s != "on_hold" {
+			t.Fatalf("the holder who answered is %s: a response must stop the clock", s)
+		}
+		code, _ = c.call("POST", "/api/v1/responses/"+resp["id"].(string)+"/accept", `{"reason":"Profile corrected; the transcript is on its way."}`)
+		if code != 200 || c.standing("fl-answers") != "good" {
+			t.Fatalf("accept: %d, standing %s", code, c.standing("fl-answers"))
+		}
 
-			// Every notice reaches the holder's inbox, and is e-mailed.
-			waitFor(t, "every notice e-mailed", func() bool {
-				_, inbox := c.call("GET", "/api/v1/accounts/fl-silent/inbox", "")
-				for _, n := range inbox["notices"].([]any) {
-					for _, d := range n.(map[string]any)["deliveries"].([]any) {
-						if d.(map[string]any)["status"] != "sent" {
-							return false
-						}
-					}
-				}
-				return true
-			})
-			mails := box.byNotice(t)
+		// Never early: the closure came no sooner than the closure notice's end.
+		_, ms := c.call("GET", "/api/v1/accounts/fl-silent/measures", "")
+		var cpDue, closedAt time.Time
+		for _, m := range ms["measures"].([]any) {
+			m := m.(map[string]any)
+			switch m["type"] {
+			case "closure_pending":
+				cpDue, _ = time.Parse(time.RFC3339Nano, m["due_at"].(string))
+			case "closure":
+				closedAt, _ = time.Parse(time.RFC3339Nano, m["starts_at"].(string))
+			}
+		}
+		if cpDue.IsZero() || closedAt.Before(cpDue) {
+			t.Fatalf("closure at %s, notice period until %s: never straight to closure, never early", closedAt, cpDue)
+		}
+
+		// Every notice reaches the holder's inbox, and is e-mailed.
+		waitFor(t, "every notice e-mailed", func() bool {
 			_, inbox := c.call("GET", "/api/v1/accounts/fl-silent/inbox", "")
-			kinds := map[string]int{}
 			for _, n := range inbox["notices"].([]any) {
-				n := n.(map[string]any)
-				kinds[n["kind"].(string)]++
-				text, ok := mails[n["id"].(string)]
-				if !ok {
-					t.Fatalf("notice %s (%s) was not e-mailed", n["id"], n["kind"])
-				}
-				if n["kind"] == "measure_applied" && n["measure_id"] == silent["id"] {
-					for _, want := range []string{"no record of it", "https://marketplace.example/terms", "appeal"} {
-						if !strings.Contains(strings.ToLower(text), strings.ToLower(want)) {
-							t.Fatalf("the hold's e-mail does not say %q:\n%s", want, text)
-						}
+				for _, d := range n.(map[string]any)["deliveries"].([]any) {
+					if d.(map[string]any)["status"] != "sent" {
+						return false
 					}
 				}
 			}
-			if kinds["reminder"] < 2 || kinds["measure_applied"] != 3 {
-				t.Fatalf("notices by kind %v; want the hold, closure notice and closure, with reminders", kinds)
-			}
-
-			// The marketplace heard every change, signed.
-			waitFor(t, "webhooks delivered", func() bool {
-				return strings.Join(rc.standingChanges("fl-silent"), " ") == "on_hold closure_pending closed"
-			})
-			waitFor(t, "the twin's webhooks", func() bool {
-				return strings.Join(rc.standingChanges("fl-answers"), " ") == "on_hold good"
-			})
-			rc.mu.Lock()
-			bad := rc.bad
-			rc.mu.Unlock()
-			if len(bad) > 0 {
-				t.Fatalf("webhooks with bad signatures: %v", bad)
-			}
-			if out := standingOut(t, append([]string{"audit", "verify"}, data...)...); !strings.HasPrefix(out, "OK:") {
-				t.Fatalf("audit chain: %s", out)
-			}
+			return true
 		})
-	}
+		mails := box.byNotice(t)
+		_, inbox := c.call("GET", "/api/v1/accounts/fl-silent/inbox", "")
+		kinds := map[string]int{}
+		for _, n := range inbox["notices"].([]any) {
+			n := n.(map[string]any)
+			kinds[n["kind"].(string)]++
+			text, ok := mails[n["id"].(string)]
+			if !ok {
+				t.Fatalf("notice %s (%s) was not e-mailed", n["id"], n["kind"])
+			}
+			if n["kind"] == "measure_applied" && n["measure_id"] == silent["id"] {
+				for _, want := range []string{"no record of it", "https://marketplace.example/terms", "appeal"} {
+					if !strings.Contains(strings.ToLower(text), strings.ToLower(want)) {
+						t.Fatalf("the hold's e-mail does not say %q:\n%s", want, text)
+					}
+				}
+			}
+		}
+		if kinds["reminder"] < 2 || kinds["measure_applied"] != 3 {
+			t.Fatalf("notices by kind %v; want the hold, closure notice and closure, with reminders", kinds)
+		}
+
+		// The marketplace heard every change, signed.
+		waitFor(t, "webhooks delivered", func() bool {
+			return strings.Join(rc.standingChanges("fl-silent"), " ") == "on_hold closure_pending closed"
+		})
+		waitFor(t, "the twin's webhooks", func() bool {
+			return strings.Join(rc.standingChanges("fl-answers"), " ") == "on_hold good"
+		})
+		rc.mu.Lock()
+		bad := rc.bad
+		rc.mu.Unlock()
+		if len(bad) > 0 {
+			t.Fatalf("webhooks with bad signatures: %v", bad)
+		}
+		if out := standingOut(t, append([]string{"audit", "verify"}, data...)...); !strings.HasPrefix(out, "OK:") {
+			t.Fatalf("audit chain: %s", out)
+		}
+	})
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -75,88 +75,86 @@ func TestAcknowledgedSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
 	}
-	for _, engine := range storetest.Engines() {
-		t.Run(engine, func(t *testing.T) {
-			dir, dbURL := storetest.Target(t, engine)
-			data := []string{"--data", dir}
-			if dbURL != "" {
-				data = []string{"--database-url", dbURL}
-			}
-			key := strings.TrimSpace(standingOut(t, append([]string{"apikey", "create", "--name", "load"}, data...)...))
-			srv, base := startServer(t, data)
+	storetest.ForEach(t, func(t *testing.T, engine string) {
+		dir, dbURL := storetest.Target(t, engine)
+		data := []string{"--data", dir}
+		if dbURL != "" {
+			data = []string{"--database-url", dbURL}
+		}
+		key := strings.TrimSpace(standingOut(t, append([]string{"apikey", "create", "--name", "load"}, data...)...))
+		srv, base := startServer(t, data)
 
-			var mu sync.Mutex
-			accounts := map[string]bool{}
-			measures := map[string]string{} // measure id → account
-			ctx, stop := context.WithCancel(context.Background())
-			var wg sync.WaitGroup
-			for w := 0; w < 8; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					client := &http.Client{Timeout: 5 * time.Second}
-					for i := 0; ctx.Err() == nil; i++ {
-						id := fmt.Sprintf("fl-%d-%d", w, i)
-						body := `{"type":"private","country":"PL","language":"pl"}`
-						if code, _ := call(client, "PUT", base+"/api/v1/accounts/"+id, key, body); code != 201 {
-							continue
-						}
-						mu.Lock()
-						accounts[id] = true
-						mu.Unlock()
-						code, res := call(client, "POST", base+"/api/v1/accounts/"+id+"/measures", key,
-							`{"type":"warning","violation":"off_platform_payment","reason":"Asked a client to pay by bank transfer"}`)
-						if code == 201 {
-							var r struct{ Applied []struct{ ID string } }
-							json.Unmarshal(res, &r)
-							mu.Lock()
-							measures[r.Applied[0].ID] = id
-							mu.Unlock()
-						}
+		var mu sync.Mutex
+		accounts := map[string]bool{}
+		measures := map[string]string{} // measure id → account
+		ctx, stop := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for w := 0; w < 8; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				client := &http.Client{Timeout: 5 * time.Second}
+				for i := 0; ctx.Err() == nil; i++ {
+					id := fmt.Sprintf("fl-%d-%d", w, i)
+					body := `{"type":"private","country":"PL","language":"pl"}`
+					if code, _ := call(client, "PUT", base+"/api/v1/accounts/"+id, key, body); code != 201 {
+						continue
 					}
-				}()
-			}
-			// Let load build up, then kill the server without warning.
-			deadline := time.Now().Add(20 * time.Second)
-			for time.Now().Before(deadline) {
-				mu.Lock()
-				n := len(measures)
-				mu.Unlock()
-				if n >= 150 {
-					break
+					mu.Lock()
+					accounts[id] = true
+					mu.Unlock()
+					code, res := call(client, "POST", base+"/api/v1/accounts/"+id+"/measures", key,
+						`{"type":"warning","violation":"off_platform_payment","reason":"Asked a client to pay by bank transfer"}`)
+					if code == 201 {
+						var r struct{ Applied []struct{ ID string } }
+						json.Unmarshal(res, &r)
+						mu.Lock()
+						measures[r.Applied[0].ID] = id
+						mu.Unlock()
+					}
 				}
-				time.Sleep(20 * time.Millisecond)
+			}()
+		}
+		// Let load build up, then kill the server without warning.
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			n := len(measures)
+			mu.Unlock()
+			if n >= 150 {
+				break
 			}
-			if err := srv.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			srv.Wait()
-			stop()
-			wg.Wait()
-			if len(measures) == 0 {
-				t.Fatal("no change was acknowledged before the kill")
-			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err := srv.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		srv.Wait()
+		stop()
+		wg.Wait()
+		if len(measures) == 0 {
+			t.Fatal("no change was acknowledged before the kill")
+		}
 
-			_, base = startServer(t, data)
-			client := &http.Client{Timeout: 5 * time.Second}
-			for id := range accounts {
-				if code, res := call(client, "GET", base+"/api/v1/accounts/"+id, key, ""); code != 200 {
-					t.Fatalf("acknowledged account %s lost after kill -9: %d %s", id, code, res)
-				}
+		_, base = startServer(t, data)
+		client := &http.Client{Timeout: 5 * time.Second}
+		for id := range accounts {
+			if code, res := call(client, "GET", base+"/api/v1/accounts/"+id, key, ""); code != 200 {
+				t.Fatalf("acknowledged account %s lost after kill -9: %d %s", id, code, res)
 			}
-			for mid, id := range measures {
-				code, res := call(client, "GET", base+"/api/v1/accounts/"+id+"/measures", key, "")
-				if code != 200 || !bytes.Contains(res, []byte(mid)) {
-					t.Fatalf("acknowledged measure %s of %s lost after kill -9: %d %s", mid, id, code, res)
-				}
+		}
+		for mid, id := range measures {
+			code, res := call(client, "GET", base+"/api/v1/accounts/"+id+"/measures", key, "")
+			if code != 200 || !bytes.Contains(res, []byte(mid)) {
+				t.Fatalf("acknowledged measure %s of %s lost after kill -9: %d %s", mid, id, code, res)
 			}
-			out := standingOut(t, append([]string{"audit", "verify"}, data...)...)
-			if !strings.HasPrefix(out, "OK:") {
-				t.Fatalf("audit chain after kill -9: %s", out)
-			}
-			t.Logf("%d accounts and %d measures acknowledged before kill -9, all present after restart; %s", len(accounts), len(measures), strings.SplitN(out, "\n", 2)[0])
-		})
-	}
+		}
+		out := standingOut(t, append([]string{"audit", "verify"}, data...)...)
+		if !strings.HasPrefix(out, "OK:") {
+			t.Fatalf("audit chain after kill -9: %s", out)
+		}
+		t.Logf("%d accounts and %d measures acknowledged before kill -9, all present after restart; %s", len(accounts), len(measures), strings.SplitN(out, "\n", 2)[0])
+	})
 }
 
 func call(c *http.Client, method, url, key, body string) (int, []byte) {

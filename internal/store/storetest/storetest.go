@@ -27,8 +27,20 @@ func Engines() []string {
 // Run runs fn as one subtest per engine, each with a fresh store.
 func Run(t *testing.T, fn func(t *testing.T, st *sqlstore.DB)) {
 	t.Helper()
-	for _, engine := range Engines() {
-		t.Run(engine, func(t *testing.T) { fn(t, Open(t, engine)) })
+	ForEach(t, func(t *testing.T, engine string) { fn(t, Open(t, engine)) })
+}
+
+// ForEach runs fn as one subtest per engine; without TEST_DATABASE_URL the PostgreSQL subtest
+// is skipped, saying how to run it.
+func ForEach(t *testing.T, fn func(t *testing.T, engine string)) {
+	t.Helper()
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			if engine == "postgres" && os.Getenv("TEST_DATABASE_URL") == "" {
+				t.Skip("PostgreSQL: set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run this on PostgreSQL too")
+			}
+			fn(t, engine)
+		})
 	}
 }
 
