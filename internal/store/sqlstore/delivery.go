@@ -99,16 +99,11 @@ func (t *txn) UpdateResponse(ctx context.Context, r domain.Response) error {
 // ---- notices, events, endpoints
 
 func (r reader) Notice(ctx context.Context, id string) (domain.Notice, error) {
-	var n domain.Notice
-	var stmt string
-	var at int64
-	err := r.row(ctx, `SELECT id, account_id, case_id, measure_id, kind, language, statement, created_at FROM notices WHERE id = ?`, id).Scan(
-		&n.ID, &n.AccountID, &n.CaseID, &n.MeasureID, &n.Kind, &n.Language, &stmt, &at)
+	n, err := scanNotice(r.row(ctx, `SELECT `+noticeCols+` FROM notices WHERE id = ?`, id))
 	if err != nil {
 		return n, notFound(err, "notice", id)
 	}
-	n.CreatedAt = fromUS(at)
-	return n, json.Unmarshal([]byte(stmt), &n.Statement)
+	return n, nil
 }
 
 func (r reader) Event(ctx context.Context, id string) (domain.Event, error) {
@@ -259,21 +254,12 @@ func (db *DB) NoticesSince(ctx context.Context, since time.Time, fn func(domain.
 	const page = 2000
 	after, afterID := us(since)-1, ""
 	for {
-		rows, err := db.query(ctx, `SELECT id, account_id, case_id, measure_id, kind, language, statement, created_at FROM notices
+		rows, err := db.query(ctx, `SELECT `+noticeCols+` FROM notices
 			WHERE created_at > ? OR (created_at = ? AND id > ?) ORDER BY created_at, id LIMIT ?`, after, after, afterID, page)
 		if err != nil {
 			return fmt.Errorf("read notices: %w", err)
 		}
-		ns, err := collect(rows, func(s scanner) (domain.Notice, error) {
-			var n domain.Notice
-			var stmt string
-			var at int64
-			if err := s.Scan(&n.ID, &n.AccountID, &n.CaseID, &n.MeasureID, &n.Kind, &n.Language, &stmt, &at); err != nil {
-				return n, err
-			}
-			n.CreatedAt = fromUS(at)
-			return n, json.Unmarshal([]byte(stmt), &n.Statement)
-		})
+		ns, err := collect(rows, scanNotice)
 		if err != nil {
 			return err
 		}

@@ -388,21 +388,25 @@ func (t *txn) CancelDeadlines(ctx context.Context, measureIDs []string) error {
 	return nil
 }
 
+const noticeCols = `id, account_id, case_id, measure_id, kind, language, statement, created_at`
+
+func scanNotice(s scanner) (domain.Notice, error) {
+	var n domain.Notice
+	var stmt string
+	var at int64
+	if err := s.Scan(&n.ID, &n.AccountID, &n.CaseID, &n.MeasureID, &n.Kind, &n.Language, &stmt, &at); err != nil {
+		return n, err
+	}
+	n.CreatedAt = fromUS(at)
+	return n, json.Unmarshal([]byte(stmt), &n.Statement)
+}
+
 func (r reader) Notices(ctx context.Context, accountID string) ([]domain.Notice, error) {
-	rows, err := r.query(ctx, `SELECT id, account_id, case_id, measure_id, kind, language, statement, created_at FROM notices WHERE account_id = ? ORDER BY created_at, id`, accountID)
+	rows, err := r.query(ctx, `SELECT `+noticeCols+` FROM notices WHERE account_id = ? ORDER BY created_at, id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("read notices of account %s: %w", accountID, err)
 	}
-	return collect(rows, func(s scanner) (domain.Notice, error) {
-		var n domain.Notice
-		var stmt string
-		var at int64
-		if err := s.Scan(&n.ID, &n.AccountID, &n.CaseID, &n.MeasureID, &n.Kind, &n.Language, &stmt, &at); err != nil {
-			return n, err
-		}
-		n.CreatedAt = fromUS(at)
-		return n, json.Unmarshal([]byte(stmt), &n.Statement)
-	})
+	return collect(rows, scanNotice)
 }
 
 func (t *txn) InsertNotice(ctx context.Context, n domain.Notice) error {
