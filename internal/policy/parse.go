@@ -365,7 +365,7 @@ func (r *reader) mapping(f field, known ...string) *mapping {
 	_, m.present = f.node.(*ast.MappingNode)
 	for _, e := range r.entries(f) {
 		if !slices.Contains(known, e.name) {
-			if near := closest(e.name, known); near != "" {
+			if near := domain.Closest(e.name, known); near != "" {
 				r.report(e.key, e.path, "unknown key %q; did you mean %q?", e.name, near)
 			} else {
 				r.report(e.key, e.path, "unknown key %q; known keys here: %s", e.name, strings.Join(known, ", "))

@@ -33,36 +33,3 @@ func (ps Problems) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// closest returns the option nearest to s by edit distance, or "" when none is near enough to
-// be a likely typo.
-func closest(s string, options []string) string {
-	best, bestDist := "", max(2, len(s)/3)+1
-	for _, o := range options {
-		if d := editDistance(s, o); d < bestDist {
-			best, bestDist = o, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counted in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/standing-org/standing/internal/domain"
 	"github.com/standing-org/standing/internal/policy"
 )
 
@@ -247,7 +248,7 @@ func (fp *fileParser) rule(item ast.Node, pol *policy.Policy, lim Limits) (Rule,
 		k := keyName(kv)
 		if !contains(ruleKeys, k) {
 			msg := fmt.Sprintf("unknown key %q; a rule has %s", k, strings.Join(ruleKeys, ", "))
-			if c := closest(k, ruleKeys); c != "" {
+			if c := domain.Closest(k, ruleKeys); c != "" {
 				msg = fmt.Sprintf("unknown key %q (did you mean %s?)", k, c)
 			}
 			fp.report(kv.Key, name, "%s", msg)
