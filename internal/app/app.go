@@ -105,17 +105,11 @@ func (a *App) Rules(ctx context.Context) ([]rules.Rule, string, int64, error) {
 	return rs, fmt.Sprintf("saved rule set %d", saved.Version), saved.Version, nil
 }
 
-// warm replays the stored events of the longest feature window into the detector's features,
-// so that a restart does not forget what accounts did in the last days.
+// warm brings the detector up to date with the stored events.
 func (a *App) warm(ctx context.Context, det *detect.Detector) error {
-	n := 0
-	err := a.Store.Activity(ctx, a.Service.Now().Add(-rules.LongestWindow), func(e *domain.ActivityEvent) error {
-		det.Features.Observe(e)
-		n++
-		return nil
-	})
+	n, replayed, err := det.Warm(ctx, a.Service.Now().Add(-rules.LongestWindow))
 	if n > 0 {
-		a.Log.Info("features warmed from stored events", "events", n)
+		a.Log.Info("features warmed from stored events", "events", n, "run_through_rules_again", replayed)
 	}
 	return err
 }

@@ -54,12 +54,74 @@ func New(svc *enforce.Service, eng *rules.Engine, log *slog.Logger) *Detector {
 // slows intake rather than dropping events.
 func (d *Detector) Sink(evs []*domain.ActivityEvent) { d.in <- evs }
 
+// progressEvery is how often the detector records how far it got; after a crash, at most
+// this much is run through the rules again (Replay skips what was recorded).
+const progressEvery = time.Second
+
 // Run works until Close.
 func (d *Detector) Run() {
 	defer close(d.done)
+	ctx := context.Background()
+	var until, saved time.Time
+	var savedAt time.Time
 	for evs := range d.in {
-		d.Process(context.Background(), evs)
+		d.Process(ctx, evs)
+		for _, e := range evs {
+			if e.ReceivedAt.After(until) {
+				until = e.ReceivedAt
+			}
+		}
+		if until.After(saved) && (time.Since(savedAt) >= progressEvery || len(d.in) == 0) {
+			if err := d.svc.RecordDetectedUntil(ctx, until); err != nil {
+				d.log.Error("record detection progress", "err", err)
+			}
+			saved, savedAt = until, time.Now()
+		}
 	}
+}
+
+// Warm replays the stored events since `since` (the longest feature window) into the
+// features, so that a restart does not forget what accounts did in the last days; the events
+// committed after detection last recorded its progress go through the rules as well. It
+// returns how many events it read and how many went through the rules.
+func (d *Detector) Warm(ctx context.Context, since time.Time) (n, replayed int, err error) {
+	until, err := d.svc.Store.DetectedUntil(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var batch []*domain.ActivityEvent
+	var last time.Time
+	err = d.svc.Store.Activity(ctx, since, func(e *domain.ActivityEvent) error {
+		n++
+		if !e.ReceivedAt.After(until) {
+			// Features must see events in time order: what waits for the rules goes first.
+			d.Replay(ctx, batch)
+			batch = batch[:0]
+			d.Features.Observe(e)
+			return nil
+		}
+		replayed++
+		if e.ReceivedAt.After(last) {
+			last = e.ReceivedAt
+		}
+		if batch = append(batch, e); len(batch) == 1000 {
+			d.Replay(ctx, batch)
+			batch = batch[:0]
+		}
+		return nil
+	})
+	d.Replay(ctx, batch)
+	if err == nil && replayed > 0 {
+		err = d.svc.RecordDetectedUntil(ctx, last)
+	}
+	return n, replayed, err
+}
+
+// Replay runs the rules on events that were committed but may not have been through them
+// (the detector stopped before recording its progress): hits already on record are skipped,
+// so nothing is acted on twice.
+func (d *Detector) Replay(ctx context.Context, evs []*domain.ActivityEvent) {
+	d.process(ctx, evs, true)
 }
 
 // Close stops after the events handed over so far.
@@ -70,6 +132,10 @@ func (d *Detector) Close() {
 
 // Process runs the rules on events in order and acts on the hits.
 func (d *Detector) Process(ctx context.Context, evs []*domain.ActivityEvent) {
+	d.process(ctx, evs, false)
+}
+
+func (d *Detector) process(ctx context.Context, evs []*domain.ActivityEvent, replay bool) {
 	var hits []domain.RuleHit
 	for _, ev := range evs {
 		f := d.Features.ObserveSnapshot(ev)
@@ -79,6 +145,11 @@ func (d *Detector) Process(ctx context.Context, evs []*domain.ActivityEvent) {
 			d.log.Warn("a rule could not finish", "event", ev.ID, "err", err)
 		}
 		for _, h := range hs {
+			if replay {
+				if seen, err := d.svc.Store.HitRecorded(ctx, h.Rule, ev.Source, ev.ID); err != nil || seen {
+					continue
+				}
+			}
 			hits = append(hits, toDomain(h, ev, d.Rules))
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/standing-org/standing/internal/enforce"
 	"github.com/standing-org/standing/internal/policy"
 	"github.com/standing-org/standing/internal/rules"
+	"github.com/standing-org/standing/internal/store"
 	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/store/storetest"
 )
@@ -128,6 +129,53 @@ func TestBacktestScoresRules(t *testing.T) {
 		}
 		if len(pr) != 1 || pr[0].Known != 4 || pr[0].Flagged != 4 {
 			t.Fatalf("pack report: %+v", pr)
+		}
+	})
+}
+
+// TestWarmRunsWhatDetectionMissed: after a crash, events committed after detection last
+// recorded its progress go through the rules at start; hits already on record are not acted
+// on again.
+func TestWarmRunsWhatDetectionMissed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, st *sqlstore.DB) {
+		ctx := context.Background()
+		svc, det := setup(t, st)
+		for _, id := range []string{"fl-a", "fl-b", "fl-c"} {
+			put(t, svc, id)
+		}
+		msg := func(id, subject string, at time.Time) *domain.ActivityEvent {
+			e := ev(id, "message", subject, at, map[string]any{"counterpart": "cl-1", "text": "pay me directly on PayPal"})
+			e.ReceivedAt = at
+			return e
+		}
+		commit := func(evs ...*domain.ActivityEvent) {
+			if err := st.Tx(ctx, func(tx store.Tx) error { _, err := tx.InsertActivity(ctx, evs, evs[0].ReceivedAt); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b, c := msg("a1", "fl-a", t0), msg("b1", "fl-b", t0.Add(time.Second)), msg("c1", "fl-c", t0.Add(2*time.Second))
+		commit(a)
+		det.Process(ctx, []*domain.ActivityEvent{a})
+		if err := svc.RecordDetectedUntil(ctx, a.ReceivedAt); err != nil {
+			t.Fatal(err)
+		}
+		commit(b)
+		det.Process(ctx, []*domain.ActivityEvent{b}) // acted on, but the crash came before its progress was recorded
+		commit(c)                                    // committed, never seen by the rules
+
+		_, fresh := setup(t, st)
+		n, replayed, err := fresh.Warm(ctx, t0.Add(-time.Hour))
+		if err != nil || n != 3 || replayed != 2 {
+			t.Fatalf("warm read %d events and replayed %d (err %v); want 3 and 2", n, replayed, err)
+		}
+		for id, want := range map[string]int{"fl-a": 1, "fl-b": 1, "fl-c": 1} {
+			v, _ := svc.Standing(ctx, id)
+			if v.Strikes != want {
+				t.Fatalf("%s has %d strikes after the restart; want %d (no event missed, none acted on twice)", id, v.Strikes, want)
+			}
+		}
+		if until, _ := st.DetectedUntil(ctx); !until.Equal(c.ReceivedAt) {
+			t.Fatalf("detection progress %s, want %s", until, c.ReceivedAt)
 		}
 	})
 }

@@ -23,6 +23,8 @@ type ActivityEvent struct {
 	Data        json.RawMessage `json:"data,omitempty"`
 	// Fields is Data decoded, for rules and features; it is not stored twice.
 	Fields map[string]any `json:"-"`
+	// ReceivedAt is when the event was committed, set by intake.
+	ReceivedAt time.Time `json:"-"`
 }
 
 // Str returns a string field of the event's data, or "".

@@ -3,6 +3,7 @@ package enforce
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/standing-org/standing/internal/audit"
 	"github.com/standing-org/standing/internal/domain"
@@ -105,4 +106,9 @@ func (s *Service) SaveRuleSet(ctx context.Context, actor string, rules any) (dom
 		return err
 	})
 	return rs, err
+}
+
+// RecordDetectedUntil records that every event committed up to t has been through the rules.
+func (s *Service) RecordDetectedUntil(ctx context.Context, t time.Time) error {
+	return s.Store.Tx(ctx, func(tx store.Tx) error { return tx.SetDetectedUntil(ctx, t) })
 }

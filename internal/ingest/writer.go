@@ -89,9 +89,13 @@ func (w *Writer) commit(group []*request, n int) {
 		all = append(all, r.events...)
 	}
 	var fresh []bool
+	at := w.now().UTC().Truncate(time.Microsecond)
+	for _, e := range all {
+		e.ReceivedAt = at
+	}
 	err := w.st.Tx(context.Background(), func(tx store.Tx) error {
 		var err error
-		fresh, err = tx.InsertActivity(context.Background(), all, w.now().UTC())
+		fresh, err = tx.InsertActivity(context.Background(), all, at)
 		return err
 	})
 	i := 0

@@ -77,6 +77,11 @@ type Reader interface {
 	Reports(ctx context.Context, accountID string) ([]domain.Report, error)
 	// RuleHits lists hits, newest first, of one rule or about one account (either may be "").
 	RuleHits(ctx context.Context, rule, accountID string, limit int) ([]domain.RuleHit, error)
+	// HitRecorded reports whether a rule's hit on an event is on record already.
+	HitRecorded(ctx context.Context, rule, eventSource, eventID string) (bool, error)
+	// DetectedUntil returns how far detection got: the commit time of the last events it
+	// finished (zero when it never ran).
+	DetectedUntil(ctx context.Context) (time.Time, error)
 	// LatestRuleSet returns the newest saved rule set; ENOTFOUND when none was saved.
 	LatestRuleSet(ctx context.Context) (domain.RuleSetVersion, error)
 	Counts(ctx context.Context) (Counts, error)
@@ -120,6 +125,7 @@ type Tx interface {
 	InsertReport(ctx context.Context, r domain.Report) error
 	InsertRuleHits(ctx context.Context, hs []domain.RuleHit) error
 	InsertRuleSet(ctx context.Context, rs domain.RuleSetVersion) error
+	SetDetectedUntil(ctx context.Context, t time.Time) error
 	// InsertActivity stores events whose (source, id) is new and reports, per event, whether
 	// it was new: a retried event is not stored twice.
 	InsertActivity(ctx context.Context, evs []*domain.ActivityEvent, receivedAt time.Time) ([]bool, error)

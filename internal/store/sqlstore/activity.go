@@ -63,18 +63,18 @@ func (db *DB) Activity(ctx context.Context, since time.Time, fn func(*domain.Act
 	from := us(since)
 	seen := map[[2]string]bool{}
 	for {
-		rows, err := db.query(ctx, `SELECT source, id, type, subject, time, data FROM activity WHERE time >= ? ORDER BY time LIMIT ?`, from, page)
+		rows, err := db.query(ctx, `SELECT source, id, type, subject, time, data, received_at FROM activity WHERE time >= ? ORDER BY time LIMIT ?`, from, page)
 		if err != nil {
 			return fmt.Errorf("read activity: %w", err)
 		}
 		evs, err := collect(rows, func(s scanner) (*domain.ActivityEvent, error) {
 			e := &domain.ActivityEvent{}
-			var at int64
+			var at, received int64
 			var data string
-			if err := s.Scan(&e.Source, &e.ID, &e.Type, &e.Subject, &at, &data); err != nil {
+			if err := s.Scan(&e.Source, &e.ID, &e.Type, &e.Subject, &at, &data, &received); err != nil {
 				return nil, err
 			}
-			e.Time, e.Data = fromUS(at), json.RawMessage(data)
+			e.Time, e.Data, e.ReceivedAt = fromUS(at), json.RawMessage(data), fromUS(received)
 			return e, json.Unmarshal(e.Data, &e.Fields)
 		})
 		if err != nil {

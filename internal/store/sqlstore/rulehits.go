@@ -2,9 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/standing-org/standing/internal/domain"
 )
@@ -83,4 +86,29 @@ func (r reader) LatestRuleSet(ctx context.Context) (domain.RuleSetVersion, error
 func (t *txn) InsertRuleSet(ctx context.Context, rs domain.RuleSetVersion) error {
 	return t.exec(ctx, "insert rule set", `INSERT INTO rule_sets (version, rules, saved_by, saved_at) VALUES (?,?,?,?)`,
 		rs.Version, string(rs.Rules), rs.SavedBy, us(rs.SavedAt))
+}
+
+func (r reader) HitRecorded(ctx context.Context, rule, eventSource, eventID string) (bool, error) {
+	var n int
+	err := r.row(ctx, `SELECT COUNT(*) FROM rule_hits WHERE event_source = ? AND event_id = ? AND rule = ?`, eventSource, eventID, rule).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("read rule hits: %w", err)
+	}
+	return n > 0, nil
+}
+
+func (r reader) DetectedUntil(ctx context.Context) (time.Time, error) {
+	var at int64
+	err := r.row(ctx, `SELECT received_at FROM detect_progress WHERE id = 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, fmt.Errorf("read detection progress: %w", err)
+	}
+	return fromUS(at), nil
+}
+
+func (t *txn) SetDetectedUntil(ctx context.Context, at time.Time) error {
+	return t.exec(ctx, "record detection progress", `INSERT INTO detect_progress (id, received_at) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET received_at = excluded.received_at`, us(at))
 }

@@ -18,6 +18,14 @@ CREATE TABLE rule_hits (
 );
 CREATE INDEX rule_hits_rule ON rule_hits(rule, at);
 CREATE INDEX rule_hits_account ON rule_hits(account_id, at);
+CREATE INDEX rule_hits_event ON rule_hits(event_source, event_id);
+
+-- How far detection got: events committed after this have not been through the rules yet,
+-- and are replayed through them at start.
+CREATE TABLE detect_progress (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    received_at INTEGER NOT NULL
+);
 
 -- The detection rules, one row per saved version of the whole set.
 CREATE TABLE rule_sets (
