@@ -16,6 +16,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -345,6 +346,12 @@ func TestNoticesDeadlinesAndDeliveryEndToEnd(t *testing.T) {
 		rc.mu.Unlock()
 		if len(bad) > 0 {
 			t.Fatalf("webhooks with bad signatures: %v", bad)
+		}
+		_, metrics := call(&http.Client{Timeout: 5 * time.Second}, "GET", c.base+"/metrics", "", "")
+		for _, name := range []string{"standing_deadlines_fired_total", "standing_deliveries_sent_total"} {
+			if !regexp.MustCompile(`(?m)^` + name + ` [1-9]`).Match(metrics) {
+				t.Fatalf("/metrics should count the background work: %s missing or zero", name)
+			}
 		}
 		if out := standingOut(t, append([]string{"audit", "verify"}, data...)...); !strings.HasPrefix(out, "OK:") {
 			t.Fatalf("audit chain: %s", out)

@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/standing-org/standing/internal/config"
 	"github.com/standing-org/standing/internal/detect"
@@ -152,6 +155,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	runner := &jobs.Runner{Svc: a.Service, Log: a.Log, Interval: a.Config.Tick, Batch: 200,
 		Deliver: &jobs.Deliverer{Svc: a.Service, Log: a.Log, Mailer: mailer, Webhooks: &notify.WebhookSender{},
 			Templates: tpl, Marketplace: a.Config.Marketplace, PortalURL: a.Config.PortalURL}}
+	counter := func(name, help string, v *atomic.Int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v.Load()) })
+	}
+	handler.Registry().MustRegister(
+		counter("standing_events_stored_total", "Activity events stored.", &events.Stored),
+		counter("standing_events_duplicate_total", "Activity events refused as duplicates by their id.", &events.Duplicates),
+		counter("standing_event_commits_total", "Group commits of activity events.", &events.Commits),
+		counter("standing_events_evaluated_total", "Events run through the rules.", &det.Evaluated),
+		counter("standing_rule_hits_total", "Rule hits, shadow ones included.", &det.Hits),
+		counter("standing_rule_actions_total", "Rule hits that opened or fed a case or applied a measure.", &det.Acted),
+		counter("standing_deadlines_fired_total", "Deadlines fired by this node.", &runner.Fired),
+		counter("standing_deliveries_sent_total", "Notices e-mailed and webhooks delivered.", &runner.Deliver.Sent),
+		counter("standing_deliveries_retried_total", "Delivery attempts that failed and will be retried.", &runner.Deliver.Retried),
+		counter("standing_deliveries_failed_total", "Deliveries given up on.", &runner.Deliver.Failed),
+	)
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { runner.Run(work); close(workDone) }()

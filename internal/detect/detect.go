@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -27,6 +28,10 @@ type Detector struct {
 	Features *rules.Store
 	in       chan []*domain.ActivityEvent
 	done     chan struct{}
+
+	// Evaluated, Hits and Acted count events run through the rules, rule hits and hits acted
+	// on, for metrics.
+	Evaluated, Hits, Acted atomic.Int64
 
 	mu       sync.Mutex
 	acted    map[[2]string]time.Time // account, rule → last action
@@ -153,6 +158,8 @@ func (d *Detector) process(ctx context.Context, evs []*domain.ActivityEvent, rep
 			hits = append(hits, toDomain(h, ev, d.Rules))
 		}
 	}
+	d.Evaluated.Add(int64(len(evs)))
+	d.Hits.Add(int64(len(hits)))
 	for i := range hits {
 		h := &hits[i]
 		if h.Shadow || !h.Outcome.Acts() || !d.due(h.AccountID, h.Rule, h.At) {
@@ -162,6 +169,7 @@ func (d *Detector) process(ctx context.Context, evs []*domain.ActivityEvent, rep
 		h.CaseID, h.MeasureID = caseID, measureID
 		switch code := domain.ErrorCode(err); {
 		case err == nil:
+			d.Acted.Add(1)
 			d.log.Info("rule acted", "rule", h.Rule, "account", h.AccountID, "case", caseID, "measure", measureID)
 		case code == domain.ENOTFOUND:
 			d.log.Debug("rule hit on an account Standing does not know", "rule", h.Rule, "account", h.AccountID)

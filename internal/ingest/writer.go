@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -19,6 +20,8 @@ type Writer struct {
 	max  int // events per transaction
 	sink func([]*domain.ActivityEvent)
 	done chan struct{}
+	// Stored, Duplicates and Commits count what the writer did, for metrics.
+	Stored, Duplicates, Commits atomic.Int64
 }
 
 type request struct {
@@ -98,6 +101,9 @@ func (w *Writer) commit(group []*request, n int) {
 		fresh, err = tx.InsertActivity(context.Background(), all, at)
 		return err
 	})
+	if err == nil {
+		w.Commits.Add(1)
+	}
 	i := 0
 	var added []*domain.ActivityEvent
 	for _, r := range group {
@@ -112,6 +118,10 @@ func (w *Writer) commit(group []*request, n int) {
 		}
 		i += len(r.events)
 		close(r.done)
+	}
+	w.Stored.Add(int64(len(added)))
+	if err == nil {
+		w.Duplicates.Add(int64(n - len(added)))
 	}
 	if w.sink != nil && len(added) > 0 {
 		w.sink(added)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/standing-org/standing/internal/domain"
@@ -24,6 +25,8 @@ type Deliverer struct {
 	}
 	// Marketplace and PortalURL go into the notices' text.
 	Marketplace, PortalURL string
+	// Sent, Retried and Failed count attempts by outcome, for metrics.
+	Sent, Retried, Failed atomic.Int64
 }
 
 // Backoff is the wait before each retry; after the last, a delivery has failed for good.
@@ -81,8 +84,10 @@ func (d *Deliverer) attempt(ctx context.Context, dl domain.Delivery) error {
 	dl.LastStatus = status
 	switch {
 	case err == nil:
+		d.Sent.Add(1)
 		dl.Status, dl.SentAt, dl.MessageID, dl.LastError = domain.DeliverySent, &now, msgID, ""
 	case errors.As(err, new(permanent)) || dl.Attempts > len(Backoff):
+		d.Failed.Add(1)
 		dl.Status, dl.LastError = domain.DeliveryFailed, err.Error()
 		level := slog.LevelWarn
 		if errors.Is(err, errNoSMTP) {
@@ -90,6 +95,7 @@ func (d *Deliverer) attempt(ctx context.Context, dl domain.Delivery) error {
 		}
 		d.Log.Log(ctx, level, "delivery failed", "delivery", dl.ID, "channel", dl.Channel, "attempts", dl.Attempts, "err", err)
 	default:
+		d.Retried.Add(1)
 		dl.LastError, dl.NextAttemptAt = err.Error(), now.Add(Backoff[dl.Attempts-1])
 		d.Log.Info("delivery will be retried", "delivery", dl.ID, "channel", dl.Channel, "attempts", dl.Attempts,
 			"next", dl.NextAttemptAt, "err", err)

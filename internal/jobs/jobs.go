@@ -7,6 +7,7 @@ package jobs
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/standing-org/standing/internal/enforce"
@@ -19,6 +20,8 @@ type Runner struct {
 	Interval time.Duration // how often to look for due work; the most a deadline fires late
 	Batch    int           // how many due items to take per look
 	Deliver  *Deliverer    // nil: deliveries are left for another node
+	// Fired counts the deadlines this runner fired, for metrics.
+	Fired atomic.Int64
 }
 
 // Run works until ctx ends.
@@ -66,6 +69,7 @@ func (r *Runner) fireDeadlines(ctx context.Context) int {
 		}
 		done++
 		if fired {
+			r.Fired.Add(1)
 			r.Log.Info("deadline fired", "deadline", d.ID, "kind", d.Kind, "account", d.AccountID,
 				"late_ms", time.Since(d.DueAt).Milliseconds())
 		}

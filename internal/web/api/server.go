@@ -123,6 +123,9 @@ func New(svc *enforce.Service, log *slog.Logger) *Server {
 	return s
 }
 
+// Registry is where the server's metrics are; the app adds its background work's.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
 // Svc returns the use cases the server serves.
 func (s *Server) Svc() *enforce.Service { return s.svc }
 
