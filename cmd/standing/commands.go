@@ -119,8 +119,8 @@ Live traffic: %d more accounts send about %.0f events a second after two days of
 percent of them cheat, and the ground truth is written to %s. Detection works on it as it arrives:
   curl -s -H "Authorization: Bearer $STANDING_KEY" "http://%s/api/v1/rule-hits?limit=20"
 Score the rules against the ground truth (in another terminal, while the demo runs or after):
-  go run ./cmd/standing rules backtest --data %s --since %s --labels %s
-`, traffic, demoRate, labels, addr, a.Config.DataDir, now.Add(-demoHistory).Format(time.DateOnly), labels)
+  go run ./cmd/standing rules backtest %s --since %s --labels %s
+`, traffic, demoRate, labels, addr, dataFlag(a.Config), now.Add(-demoHistory).Format(time.DateOnly), labels)
 	fmt.Fprintf(stdout, "\nStop with Ctrl-C.\n")
 	return nil
 }
@@ -269,4 +269,12 @@ func apikeyCreate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, key)
 	fmt.Fprintln(stderr, "This key is shown once; Standing keeps only its hash.")
 	return nil
+}
+
+// dataFlag is the flag that points another command at the same data.
+func dataFlag(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return "--database-url '" + cfg.DatabaseURL + "'"
+	}
+	return "--data " + cfg.DataDir
 }
