@@ -30,6 +30,13 @@ type Store interface {
 	HumanDecisions(ctx context.Context) (map[string][]string, error)
 	// Activity calls fn with the stored events from `since` on, in time order.
 	Activity(ctx context.Context, since time.Time, fn func(*domain.ActivityEvent) error) error
+	// ClaimKey records that actor's request with an Idempotency-Key started, unless the key
+	// was used before: then it returns the earlier request's record and false.
+	ClaimKey(ctx context.Context, k IdempotentRequest) (IdempotentRequest, bool, error)
+	// FinishKey stores the answer to a claimed key; ReleaseKey forgets a claim whose request
+	// failed without changing anything, so that a retry runs again.
+	FinishKey(ctx context.Context, actor, key string, status int, body []byte) error
+	ReleaseKey(ctx context.Context, actor, key string) error
 	// Dialect names the engine: "sqlite" or "postgres".
 	Dialect() string
 	Close() error
@@ -142,6 +149,14 @@ type APIKey struct {
 	Hash      string
 	CreatedAt time.Time
 	RevokedAt *time.Time
+}
+
+// IdempotentRequest is a request sent with an Idempotency-Key, and its answer once known.
+type IdempotentRequest struct {
+	Actor, Key, Method, Path, RequestHash string
+	Status                                int // 0 while the first request runs or when its outcome is unknown
+	Body                                  []byte
+	CreatedAt                             time.Time
 }
 
 // EmergencyRequest is an operator's request to close an account without a notice period,

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"log/slog"
@@ -135,11 +136,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	record *bytes.Buffer // a copy of the body, when an idempotent answer is kept
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.record != nil {
+		w.record.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 type actorKey struct{}
@@ -168,9 +177,18 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
 		}
-		if err := rt.h(s, sw, r); err != nil {
-			s.writeError(sw, r, err)
+		handle := func(w http.ResponseWriter, r *http.Request) {
+			if err := rt.h(s, w, r); err != nil {
+				s.writeError(w, r, err)
+			}
 		}
+		if key := r.Header.Get("Idempotency-Key"); key != "" && rt.auth && rt.Method != "GET" && rt.Pattern != "/api/v1/events" {
+			if err := s.idempotent(sw, r, key, handle); err != nil {
+				s.writeError(sw, r, err)
+			}
+			return
+		}
+		handle(sw, r)
 	})
 }
 
