@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standing-org/standing/internal/domain"
+	"github.com/standing-org/standing/internal/store/sqlstore"
 	"github.com/standing-org/standing/internal/store/storetest"
 )
 
@@ -115,6 +117,34 @@ func TestAcknowledgedSurvivesKill(t *testing.T) {
 				}
 			}()
 		}
+		events := map[string]bool{} // acknowledged event ids
+		for w := 0; w < 2; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				client := &http.Client{Timeout: 5 * time.Second}
+				for i := 0; ctx.Err() == nil; i++ {
+					var b strings.Builder
+					ids := make([]string, 50)
+					b.WriteString("[")
+					for j := range ids {
+						ids[j] = fmt.Sprintf("ev-%d-%d-%d", w, i, j)
+						if j > 0 {
+							b.WriteString(",")
+						}
+						fmt.Fprintf(&b, `{"id":%q,"source":"load","type":"login","time":"2026-11-28T09:00:00Z","subject":"fl-%d","data":{"country":"PL"}}`, ids[j], j)
+					}
+					b.WriteString("]")
+					if code, _ := call(client, "POST", base+"/api/v1/events", key, b.String()); code == 200 {
+						mu.Lock()
+						for _, id := range ids {
+							events[id] = true
+						}
+						mu.Unlock()
+					}
+				}
+			}()
+		}
 		// Let load build up, then kill the server without warning.
 		deadline := time.Now().Add(20 * time.Second)
 		for time.Now().Before(deadline) {
@@ -149,11 +179,33 @@ func TestAcknowledgedSurvivesKill(t *testing.T) {
 				t.Fatalf("acknowledged measure %s of %s lost after kill -9: %d %s", mid, id, code, res)
 			}
 		}
+		st, err := sqlstore.Open(context.Background(), dir, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := map[string]bool{}
+		err = st.Activity(context.Background(), time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC), func(e *domain.ActivityEvent) error {
+			stored[e.ID] = true
+			return nil
+		})
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id := range events {
+			if !stored[id] {
+				t.Fatalf("acknowledged event %s lost after kill -9", id)
+			}
+		}
+		if len(events) == 0 {
+			t.Fatal("no event batch was acknowledged before the kill")
+		}
 		out := standingOut(t, append([]string{"audit", "verify"}, data...)...)
 		if !strings.HasPrefix(out, "OK:") {
 			t.Fatalf("audit chain after kill -9: %s", out)
 		}
-		t.Logf("%d accounts and %d measures acknowledged before kill -9, all present after restart; %s", len(accounts), len(measures), strings.SplitN(out, "\n", 2)[0])
+		t.Logf("%d accounts, %d measures and %d events acknowledged before kill -9, all present after restart; %s",
+			len(accounts), len(measures), len(events), strings.SplitN(out, "\n", 2)[0])
 	})
 }
 
