@@ -376,6 +376,36 @@ func TestDefaultRules(t *testing.T) {
 			evidence: map[string]any{"counterpart_five_star_reviews_from_new_24h": int64(3)},
 		},
 		{
+			rule: "fake_reviews_beneficiary",
+			positive: scenario{
+				accounts: map[string]domain.Account{
+					"n1":     account("n1", "DE", domain.IdentityUnverified, fresh, nil),
+					"n2":     account("n2", "DE", domain.IdentityUnverified, fresh, nil),
+					"n3":     account("n3", "DE", domain.IdentityUnverified, fresh, nil),
+					"seller": account("seller", "DE", domain.IdentityVerified, old, nil),
+				},
+				events: []*domain.ActivityEvent{
+					ev("n1", "review", t0, "counterpart", "seller", "rating", 5),
+					ev("n2", "review", t0.Add(time.Hour), "counterpart", "seller", "rating", 5),
+					ev("n3", "review", t0.Add(2*time.Hour), "counterpart", "seller", "rating", 5),
+					ev("seller", "login", t0.Add(3*time.Hour), "country", "DE", "device_id", "d-s"),
+				}},
+			negative: scenario{
+				accounts: map[string]domain.Account{
+					"o1":     account("o1", "DE", domain.IdentityVerified, old, nil),
+					"o2":     account("o2", "DE", domain.IdentityVerified, old, nil),
+					"o3":     account("o3", "DE", domain.IdentityVerified, old, nil),
+					"seller": account("seller", "DE", domain.IdentityVerified, old, nil),
+				},
+				events: []*domain.ActivityEvent{
+					ev("o1", "review", t0, "counterpart", "seller", "rating", 5),
+					ev("o2", "review", t0.Add(time.Hour), "counterpart", "seller", "rating", 5),
+					ev("o3", "review", t0.Add(2*time.Hour), "counterpart", "seller", "rating", 5),
+					ev("seller", "login", t0.Add(3*time.Hour), "country", "DE", "device_id", "d-s"),
+				}},
+			evidence: map[string]any{"five_star_reviews_from_new_24h": int64(3)},
+		},
+		{
 			rule: "misleading_profile_country",
 			positive: scenario{
 				accounts: map[string]domain.Account{"m": account("m", "NG", domain.IdentityVerified, old, map[string]string{"country": "US", "title": "Engineer"})},
