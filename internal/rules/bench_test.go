@@ -27,7 +27,7 @@ func benchRules(b *testing.B) []Rule {
 		`features.contracts_7d >= 30 && account.identity_status != "verified"`,
 		`features.payment_failures_24h >= 10`,
 	}
-	for i, e := range extra {
+	for i, e := range extra[:20-len(rs)] {
 		rs = append(rs, Rule{Name: fmt.Sprintf("extra_%d", i), Version: 1, Expr: e, Outcome: Outcome{Score: 10}})
 	}
 	if len(rs) != 20 {
