@@ -3,6 +3,7 @@ package enforce
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/standing-org/standing/internal/audit"
@@ -144,4 +145,58 @@ func (s *Service) AddEvidence(ctx context.Context, actor, caseID string, ev []do
 // Case returns a case with its evidence.
 func (s *Service) Case(ctx context.Context, id string) (domain.Case, error) {
 	return s.Store.Case(ctx, id)
+}
+
+// Resolutions a reviewer may give a case.
+var resolutions = []string{"dismissed", "remediated", "escalated"}
+
+// ResolveCase closes a case with its outcome: dismissed (nothing wrong was found), remediated
+// (the holder put it right) or escalated (it ended in a measure). A case whose measures still
+// restrict the account is not dismissed: lift them first, on the record.
+func (s *Service) ResolveCase(ctx context.Context, actor, caseID, resolution, reason string) (domain.Case, error) {
+	var v domain.Validation
+	if !slices.Contains(resolutions, resolution) {
+		v.Add("resolution", "must be one of %v, got %q", resolutions, resolution)
+	}
+	if reason == "" {
+		v.Add("reason", "is required: the record says why the case ended")
+	}
+	if err := v.Err(); err != nil {
+		return domain.Case{}, err
+	}
+	now := s.now()
+	var c domain.Case
+	err := s.Store.Tx(ctx, func(tx store.Tx) error {
+		var err error
+		if c, err = tx.Case(ctx, caseID); err != nil {
+			return err
+		}
+		if _, err := tx.LockAccount(ctx, c.AccountID); err != nil {
+			return err
+		}
+		if c.Status == domain.CaseResolved {
+			return domain.Errorf(domain.ECONFLICT, "case %s was resolved already (%s)", c.ID, c.Resolution)
+		}
+		if resolution == "dismissed" {
+			ms, err := tx.Measures(ctx, c.AccountID, now)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if m.CaseID == c.ID && m.Restricts() && m.Active(now) {
+					return domain.Errorf(domain.ECONFLICT, "case %s still restricts the account by measure %s (%s); lift it first", c.ID, m.ID, m.Type)
+				}
+			}
+		}
+		before := c
+		c.Status, c.Resolution, c.UpdatedAt = domain.CaseResolved, resolution, now
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		_, err = tx.Append(ctx, audit.Entry{At: now, Actor: actor, Action: "case.resolve", AccountID: c.AccountID, CaseID: c.ID,
+			Subject: c.ID, Before: mustJSON(map[string]string{"status": string(before.Status)}),
+			After: mustJSON(map[string]string{"status": string(c.Status), "resolution": resolution}), Reason: reason})
+		return err
+	})
+	return c, err
 }

@@ -44,6 +44,23 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// resolveCase closes a case with its outcome.
+func (s *Server) resolveCase(w http.ResponseWriter, r *http.Request) error {
+	var b struct {
+		Resolution string `json:"resolution"`
+		Reason     string `json:"reason"`
+	}
+	if err := decode(w, r, &b); err != nil {
+		return err
+	}
+	c, err := s.svc.ResolveCase(r.Context(), actor(r), r.PathValue("case"), b.Resolution, b.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
 // getPolicy lists the violation types an integrator may name.
 func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request) error {
 	type violation struct {

@@ -81,6 +81,7 @@ var Routes = []Route{
 	{"POST", "/api/v1/cases", true, (*Server).openCase},
 	{"GET", "/api/v1/cases/{case}", true, (*Server).getCase},
 	{"POST", "/api/v1/cases/{case}/evidence", true, (*Server).addEvidence},
+	{"POST", "/api/v1/cases/{case}/resolve", true, (*Server).resolveCase},
 	{"GET", "/api/v1/cases/{case}/timeline", true, (*Server).caseTimeline},
 	{"GET", "/api/v1/policy", true, (*Server).getPolicy},
 	{"POST", "/api/v1/events", true, (*Server).postEvents},
