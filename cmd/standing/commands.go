@@ -117,10 +117,11 @@ Try:
 	fmt.Fprintf(stdout, `
 Live traffic: %d more accounts send about %.0f events a second after two days of history; a few
 percent of them cheat, and the ground truth is written to %s. Detection works on it as it arrives:
-  curl -s -H "Authorization: Bearer $STANDING_KEY" "http://%s/api/v1/rule-hits?limit=20"
+  curl -s -H "Authorization: Bearer $STANDING_KEY" "http://%[4]s/api/v1/rule-hits?limit=20"
+  curl -s -H "Authorization: Bearer $STANDING_KEY" "http://%[4]s/api/v1/cases?status=open"   # the review queue
 Score the rules against the ground truth (in another terminal, while the demo runs or after):
-  go run ./cmd/standing rules backtest %s --since %s --labels %s
-`, traffic, demoRate, labels, addr, dataFlag(a.Config), now.Add(-demoHistory).Format(time.DateOnly), labels)
+  go run ./cmd/standing rules backtest %[5]s --since %[6]s --labels %[3]s
+`, traffic, demoRate, labels, addr, dataFlag(a.Config), now.Add(-demoHistory).Format(time.DateOnly))
 	fmt.Fprintf(stdout, "\nStop with Ctrl-C.\n")
 	return nil
 }

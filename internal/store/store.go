@@ -56,6 +56,9 @@ type Reader interface {
 	Measure(ctx context.Context, id string) (domain.Measure, error)
 	Case(ctx context.Context, id string) (domain.Case, error)
 	Cases(ctx context.Context, accountID string) ([]domain.Case, error)
+	// Queue lists cases across accounts, oldest first, after the case id `after`: those in
+	// status (all unresolved ones when status is ""), of one violation when it is not "".
+	Queue(ctx context.Context, status, violation, after string, limit int) ([]domain.Case, error)
 	Notices(ctx context.Context, accountID string) ([]domain.Notice, error)
 	Deadlines(ctx context.Context, measureID string) ([]domain.Deadline, error)
 	EmergencyRequest(ctx context.Context, id string) (EmergencyRequest, error)

@@ -226,6 +226,17 @@ func (r reader) Cases(ctx context.Context, accountID string) ([]domain.Case, err
 	return collect(rows, scanCase)
 }
 
+func (r reader) Queue(ctx context.Context, status, violation, after string, limit int) ([]domain.Case, error) {
+	// Case ids grow with time, so the id orders the queue and pages it.
+	rows, err := r.query(ctx, `SELECT `+caseCols+` FROM cases
+		WHERE (? = '' AND status <> 'resolved' OR status = ?) AND (? = '' OR violation = ?) AND id > ?
+		ORDER BY id LIMIT ?`, status, status, violation, violation, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read the case queue: %w", err)
+	}
+	return collect(rows, scanCase)
+}
+
 func (t *txn) InsertCase(ctx context.Context, c domain.Case) error {
 	return t.exec(ctx, "insert case", `INSERT INTO cases (`+caseCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.ID, c.AccountID, c.Violation, c.Source, c.Status, c.Resolution, c.Summary, c.Notifier, b2i(c.Automated),

@@ -135,19 +135,26 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request, accountID, cas
 
 // page reads ?after=SEQ&limit=N.
 func page(r *http.Request) (after int64, limit int, err error) {
-	q := r.URL.Query()
-	limit = 100
-	if v := q.Get("after"); v != "" {
+	if v := r.URL.Query().Get("after"); v != "" {
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
 			return 0, 0, domain.Invalid("after", "must be a record number (0 or more), got %q", v)
 		}
 	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, domain.Invalid("limit", "must be a number from 1 to 1000, got %q", v)
-		}
+	limit, err = limitOf(r)
+	return after, limit, err
+}
+
+// limitOf reads ?limit=N, 100 when absent.
+func limitOf(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 100, nil
 	}
-	return after, limit, nil
+	limit, err := strconv.Atoi(v)
+	if err != nil || limit < 1 || limit > 1000 {
+		return 0, domain.Invalid("limit", "must be a number from 1 to 1000, got %q", v)
+	}
+	return limit, nil
 }
 
 // etagMatches applies If-None-Match's weak comparison (RFC 9110 13.1.2): a list, W/ tags, "*".

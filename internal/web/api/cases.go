@@ -44,6 +44,37 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// queue is the moderators' case queue: unresolved cases, oldest first, or those in one status;
+// ?violation= narrows it, ?after=CASE_ID pages it.
+func (s *Server) queue(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	status := q.Get("status")
+	switch domain.CaseStatus(status) {
+	case "", domain.CaseOpen, domain.CaseAwaitingHolder, domain.CaseUnderReview, domain.CaseResolved:
+	default:
+		return domain.Invalid("status", "must be open, awaiting_holder, under_review or resolved, got %q", status)
+	}
+	if v := q.Get("violation"); v != "" {
+		if _, err := s.svc.Policy.Violation(v); err != nil {
+			return err
+		}
+	}
+	limit, err := limitOf(r)
+	if err != nil {
+		return err
+	}
+	cs, err := s.svc.Store.Queue(r.Context(), status, q.Get("violation"), q.Get("after"), limit)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"cases": cs}
+	if len(cs) == limit {
+		body["next_after"] = cs[len(cs)-1].ID
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
 // resolveCase closes a case with its outcome.
 func (s *Server) resolveCase(w http.ResponseWriter, r *http.Request) error {
 	var b struct {

@@ -58,7 +58,7 @@ func (s *Server) putRules(w http.ResponseWriter, r *http.Request) error {
 
 // ruleHits lists recent hits of a rule or about an account, shadow ones included.
 func (s *Server) ruleHits(w http.ResponseWriter, r *http.Request) error {
-	_, limit, err := page(r)
+	limit, err := limitOf(r)
 	if err != nil {
 		return err
 	}

@@ -79,6 +79,7 @@ var Routes = []Route{
 	{"GET", "/api/v1/accounts/{id}/notices", true, (*Server).listNotices},
 	{"GET", "/api/v1/accounts/{id}/timeline", true, (*Server).accountTimeline},
 	{"POST", "/api/v1/cases", true, (*Server).openCase},
+	{"GET", "/api/v1/cases", true, (*Server).queue},
 	{"GET", "/api/v1/cases/{case}", true, (*Server).getCase},
 	{"POST", "/api/v1/cases/{case}/evidence", true, (*Server).addEvidence},
 	{"POST", "/api/v1/cases/{case}/resolve", true, (*Server).resolveCase},

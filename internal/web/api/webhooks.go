@@ -52,7 +52,7 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) error
 	if _, err := s.svc.Store.Endpoint(r.Context(), id); err != nil {
 		return err
 	}
-	_, limit, err := page(r)
+	limit, err := limitOf(r)
 	if err != nil {
 		return err
 	}

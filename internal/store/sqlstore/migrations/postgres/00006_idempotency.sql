@@ -14,3 +14,6 @@ CREATE TABLE idempotency (
     PRIMARY KEY (actor, key)
 );
 CREATE INDEX idempotency_created ON idempotency(created_at);
+
+-- The moderators' queue lists cases by status.
+CREATE INDEX cases_status ON cases(status, id);
