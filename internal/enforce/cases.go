@@ -120,10 +120,7 @@ func (s *Service) AddEvidence(ctx context.Context, actor, caseID string, ev []do
 	var c domain.Case
 	err := s.Store.Tx(ctx, func(tx store.Tx) error {
 		var err error
-		if c, err = tx.Case(ctx, caseID); err != nil {
-			return err
-		}
-		if _, err := tx.LockAccount(ctx, c.AccountID); err != nil {
+		if c, err = lockCase(ctx, tx, caseID); err != nil {
 			return err
 		}
 		added, err := insertEvidence(ctx, tx, actor, caseID, ev, now)
@@ -168,10 +165,7 @@ func (s *Service) ResolveCase(ctx context.Context, actor, caseID, resolution, re
 	var c domain.Case
 	err := s.Store.Tx(ctx, func(tx store.Tx) error {
 		var err error
-		if c, err = tx.Case(ctx, caseID); err != nil {
-			return err
-		}
-		if _, err := tx.LockAccount(ctx, c.AccountID); err != nil {
+		if c, err = lockCase(ctx, tx, caseID); err != nil {
 			return err
 		}
 		if c.Status == domain.CaseResolved {
@@ -199,4 +193,17 @@ func (s *Service) ResolveCase(ctx context.Context, actor, caseID, resolution, re
 		return err
 	})
 	return c, err
+}
+
+// lockCase reads a case with its account locked: every change to a case locks its account
+// first, so the case read after the lock is the one the transaction may change.
+func lockCase(ctx context.Context, tx store.Tx, caseID string) (domain.Case, error) {
+	c, err := tx.Case(ctx, caseID)
+	if err != nil {
+		return c, err
+	}
+	if _, err := tx.LockAccount(ctx, c.AccountID); err != nil {
+		return c, err
+	}
+	return tx.Case(ctx, caseID)
 }
