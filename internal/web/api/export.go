@@ -10,8 +10,9 @@ import (
 )
 
 // exportDSA streams the statements of reasons as NDJSON, one Transparency Database record a
-// line. Every record is validated before it is written; a notice that cannot be mapped ends
-// the stream early with the error in a trailer, since the status is already sent.
+// line, each validated before it is written. A failure before the first record is an ordinary
+// problem answer; one after it, when the status is sent, ends the stream with the error in
+// the X-Export-Error trailer.
 func (s *Server) exportDSA(w http.ResponseWriter, r *http.Request) error {
 	var since time.Time
 	if v := r.URL.Query().Get("since"); v != "" {
@@ -21,13 +22,25 @@ func (s *Server) exportDSA(w http.ResponseWriter, r *http.Request) error {
 		}
 		since = t
 	}
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	w.Header().Set("Trailer", "X-Export-Error")
+	started := false
 	enc := json.NewEncoder(w)
-	err := s.svc.ExportDSA(r.Context(), since, func(rec dsa.Record) error { return enc.Encode(rec) })
-	if err != nil {
+	err := s.svc.ExportDSA(r.Context(), since, func(rec dsa.Record) error {
+		if !started {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.Header().Set("Trailer", "X-Export-Error")
+			started = true
+		}
+		return enc.Encode(rec)
+	})
+	switch {
+	case err != nil && !started:
+		return err
+	case err != nil:
 		s.log.Error("DSA export stopped", "err", err)
 		w.Header().Set("X-Export-Error", "the export stopped early: "+domain.ErrorMessage(err)+"; see the server log")
+	case !started:
+		w.Header().Set("Content-Type", "application/x-ndjson") // no statement since then: an empty stream
+		w.WriteHeader(http.StatusOK)
 	}
 	return nil
 }
