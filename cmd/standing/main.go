@@ -31,6 +31,9 @@ Usage:
   standing rules backtest --since DATE [--rules FILE] [--labels CSV]
                                      replay stored events against rules: hits, would-be
                                      measures, precision and recall
+  standing bench intake|standing --url URL --key KEY
+                                     load a running Standing from outside and report what
+                                     it sustained
 
 Every command that touches data takes --data DIR (STANDING_DATA, default ./standing-data)
 and --database-url postgres://… (STANDING_DATABASE_URL). Run 'standing COMMAND -h' for more.
@@ -97,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return rulesBacktest(ctx, r, stdout, stderr)
 		}
 		return errors.New("usage: standing rules test FILE | standing rules backtest --since DATE")
+	case "bench":
+		return bench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
