@@ -42,8 +42,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if isDemo && cfg.DatabaseURL == "" {
-		// A demo always starts on a fresh folder, so it never mixes with real data.
+	dataGiven := os.Getenv("STANDING_DATA") != ""
+	fs.Visit(func(f *flag.Flag) { dataGiven = dataGiven || f.Name == "data" })
+	if isDemo && cfg.DatabaseURL == "" && !dataGiven {
+		// Unless told where, a demo starts on a fresh folder, so it never mixes with real
+		// data; a folder it is given must be empty of accounts (checked when seeding).
 		dir, err := os.MkdirTemp("", "standing-demo-")
 		if err != nil {
 			return err
