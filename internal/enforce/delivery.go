@@ -22,7 +22,7 @@ func (s *Service) NoticeContext(ctx context.Context, noticeID string) (domain.No
 	}
 	var vt *policy.Violation
 	if m, err := s.Store.Measure(ctx, n.MeasureID); err == nil {
-		vt = s.Policy.Violations[m.Violation]
+		vt = s.Policy.Violations[m.Violation].In(a.Language)
 	}
 	return n, a, vt, nil
 }

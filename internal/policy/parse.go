@@ -41,6 +41,7 @@ const (
 var (
 	violationName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	dsaKeyword    = regexp.MustCompile(`^KEYWORD_[A-Z0-9_]+$`)
+	languageCode  = regexp.MustCompile(`^[a-z]{2}$`)
 )
 
 // dsaCategories are the statement categories the DSA Transparency Database accepts.
@@ -74,7 +75,7 @@ var (
 	defaultsKeys  = []string{"response_window", "notice_period", "reminders", "capabilities_off", "p2b_exception"}
 	noticeKeys    = []string{"business", "private"}
 	violationKeys = []string{"title", "severity", "terms", "dsa_category", "dsa_keywords", "explanation", "remediation",
-		"automation", "strike", "response_window", "notice_period", "p2b_exception", "ladder", "repeat_notices"}
+		"automation", "strike", "response_window", "notice_period", "p2b_exception", "ladder", "repeat_notices", "translations"}
 	termsKeys  = []string{"clause", "text", "url"}
 	strikeKeys = []string{"weight", "expires"}
 	stepKeys   = []string{"strikes", "measure", "capabilities_off", "duration"}
@@ -705,6 +706,7 @@ func (r *reader) violation(f field, d Defaults) *Violation {
 	}
 	v.NoticePeriod = r.noticePeriod(m.opt("notice_period"), d.NoticePeriod, v.P2BException)
 	v.Ladder = r.ladder(m.req("ladder"), d)
+	v.Translations = r.translations(m.opt("translations"))
 	if rf := m.opt("repeat_notices"); rf.node != nil {
 		rm := r.mapping(rf, "count", "within")
 		cf := rm.req("count")
@@ -717,6 +719,26 @@ func (r *reader) violation(f field, d Defaults) *Violation {
 		v.RepeatNotices.Within, _ = r.duration(rm.req("within"))
 	}
 	return v
+}
+
+// translations reads a violation's texts in other languages, keyed by ISO 639-1 code.
+func (r *reader) translations(f field) map[string]Text {
+	if f.node == nil {
+		return nil
+	}
+	out := map[string]Text{}
+	for _, e := range r.entries(f) {
+		if !languageCode.MatchString(e.name) {
+			r.report(e.key, e.path, "%q is not a language: use a two-letter ISO 639-1 code in lower case, e.g. de", clip(e.name))
+		}
+		m := r.mapping(e, "title", "terms_text", "explanation", "remediation")
+		t := Text{Title: r.nonEmpty(m.opt("title")), TermsText: r.nonEmpty(m.opt("terms_text")), Explanation: r.nonEmpty(m.opt("explanation"))}
+		for _, step := range r.list(m.opt("remediation")) {
+			t.Remediation = append(t.Remediation, r.nonEmpty(step))
+		}
+		out[e.name] = t
+	}
+	return out
 }
 
 func (r *reader) terms(f field) Terms {

@@ -78,6 +78,8 @@ type Violation struct {
 	// violation's own or the defaults'.
 	P2BException string
 	Ladder       []Step
+	// Translations hold the violation's texts in other languages, by ISO 639-1 code.
+	Translations map[string]Text
 	// RepeatNotices makes a repeat infringer: Count third-party notices about one account
 	// within Within (zero Count: the violation does not count notices).
 	RepeatNotices struct {
@@ -118,3 +120,37 @@ func (p *Policy) Violation(name string) (*Violation, error) {
 
 // Off returns the capabilities a measure of type t switches off under default settings.
 func (p *Policy) Off(t domain.MeasureType) domain.CapSet { return p.Defaults.Off[t] }
+
+// Text is what a notice quotes from a violation, in one language.
+type Text struct {
+	Title       string
+	TermsText   string
+	Explanation string
+	Remediation []string
+}
+
+// In returns the violation with its texts in lang where the policy has them; each text the
+// translation lacks stays in the policy's own language.
+func (v *Violation) In(lang string) *Violation {
+	if v == nil {
+		return nil
+	}
+	t, ok := v.Translations[lang]
+	if !ok {
+		return v
+	}
+	c := *v
+	if t.Title != "" {
+		c.Title = t.Title
+	}
+	if t.TermsText != "" {
+		c.Terms.Text = t.TermsText
+	}
+	if t.Explanation != "" {
+		c.Explanation = t.Explanation
+	}
+	if len(t.Remediation) > 0 {
+		c.Remediation = t.Remediation
+	}
+	return &c
+}

@@ -9,6 +9,7 @@ import (
 
 // statement writes the statement of reasons for a new measure (DSA Art. 17(3)).
 func statement(pol *policy.Policy, m domain.Measure, vt *policy.Violation, cs *domain.Case, acct domain.Account) domain.Statement {
+	vt = vt.In(acct.Language) // the holder reads the policy's texts in their language where it has them
 	s := domain.Statement{
 		Measure: m.Type, CapabilitiesOff: m.Off.List(), StartsAt: m.StartsAt, EndsAt: m.EndsAt, DueAt: m.DueAt,
 		Facts: m.Reason, Source: domain.SourceDetection, AutomatedDetect: m.Automated, AutomatedDecide: m.Automated,
