@@ -54,6 +54,14 @@ func (s *Service) RequestEmergencyClosure(ctx context.Context, actor, accountID 
 				return domain.Errorf(domain.ECONFLICT, "account %s is already closed", accountID)
 			}
 		}
+		pending, err := tx.PendingEmergencyRequests(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			return domain.Errorf(domain.ECONFLICT, "an emergency closure of account %s is already waiting for approval (request %s by %s)",
+				accountID, pending[0].ID, pending[0].RequestedBy)
+		}
 		if r.CaseID != "" {
 			c, err := tx.Case(ctx, r.CaseID)
 			if err != nil || c.AccountID != accountID {

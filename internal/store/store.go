@@ -62,6 +62,9 @@ type Reader interface {
 	Notices(ctx context.Context, accountID string) ([]domain.Notice, error)
 	Deadlines(ctx context.Context, measureID string) ([]domain.Deadline, error)
 	EmergencyRequest(ctx context.Context, id string) (EmergencyRequest, error)
+	// PendingEmergencyRequests lists the account's emergency closure requests that wait for
+	// approval.
+	PendingEmergencyRequests(ctx context.Context, accountID string) ([]EmergencyRequest, error)
 	// Timeline returns audit records about an account or a case (exactly one of the two set),
 	// with seq greater than after, oldest first, at most limit.
 	Timeline(ctx context.Context, accountID, caseID string, after int64, limit int) ([]audit.Record, error)

@@ -433,17 +433,29 @@ func (t *txn) InsertNotice(ctx context.Context, n domain.Notice) error {
 
 const emergencyCols = `id, account_id, case_id, violation, ground, reason, requested_by, requested_at, status, approved_by, approved_at`
 
-func (r reader) EmergencyRequest(ctx context.Context, id string) (store.EmergencyRequest, error) {
+func scanEmergency(s scanner) (store.EmergencyRequest, error) {
 	var e store.EmergencyRequest
 	var req int64
 	var appr sql.NullInt64
-	err := r.row(ctx, `SELECT `+emergencyCols+` FROM emergency_requests WHERE id = ?`, id).Scan(
-		&e.ID, &e.AccountID, &e.CaseID, &e.Violation, &e.Ground, &e.Reason, &e.RequestedBy, &req, &e.Status, &e.ApprovedBy, &appr)
+	err := s.Scan(&e.ID, &e.AccountID, &e.CaseID, &e.Violation, &e.Ground, &e.Reason, &e.RequestedBy, &req, &e.Status, &e.ApprovedBy, &appr)
+	e.RequestedAt, e.ApprovedAt = fromUS(req), fromNull(appr)
+	return e, err
+}
+
+func (r reader) EmergencyRequest(ctx context.Context, id string) (store.EmergencyRequest, error) {
+	e, err := scanEmergency(r.row(ctx, `SELECT `+emergencyCols+` FROM emergency_requests WHERE id = ?`, id))
 	if err != nil {
 		return e, notFound(err, "emergency closure request", id)
 	}
-	e.RequestedAt, e.ApprovedAt = fromUS(req), fromNull(appr)
 	return e, nil
+}
+
+func (r reader) PendingEmergencyRequests(ctx context.Context, accountID string) ([]store.EmergencyRequest, error) {
+	rows, err := r.query(ctx, `SELECT `+emergencyCols+` FROM emergency_requests WHERE account_id = ? AND status = 'pending' ORDER BY requested_at`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("read emergency closure requests of %s: %w", accountID, err)
+	}
+	return collect(rows, scanEmergency)
 }
 
 func (t *txn) InsertEmergencyRequest(ctx context.Context, e store.EmergencyRequest) error {

@@ -182,6 +182,11 @@ func TestEmergencyClosureNeedsTwoOperators(t *testing.T) {
 		r := e.want(e.do("POST", "/api/v1/accounts/fl-7/emergency-closures",
 			`{"violation":"fraud","ground":"P2B Art. 4(4): repeated serious fraud","reason":"card testing ring"}`), 201)
 		id := r.body["id"].(string)
+		dup := e.want(e.do("POST", "/api/v1/accounts/fl-7/emergency-closures",
+			`{"violation":"fraud","ground":"P2B Art. 4(4)","reason":"the same ring"}`, as(e.keys[1])), 409)
+		if !strings.Contains(dup.raw, id) {
+			t.Fatalf("a second request while one waits must name the first: %s", dup.raw)
+		}
 		p := e.want(e.do("POST", "/api/v1/emergency-closures/"+id+"/approve", ""), 409)
 		if !strings.Contains(p.body["detail"].(string), "second operator") {
 			t.Fatalf("self-approval refusal should say why: %s", p.raw)
