@@ -24,18 +24,25 @@ var EventTypes = []string{EventStandingChanged, EventNoticeCreated, EventRespons
 // for the marketplace: what was acknowledged is never lost, and nothing is sent for a change
 // that did not commit.
 func (s *Service) announce(ctx context.Context, tx store.Tx, acct domain.Account, before, after domain.StandingView, notices []domain.Notice, now time.Time) error {
+	if len(notices) == 0 && !changed(before, after) {
+		return nil
+	}
+	eps, err := tx.Endpoints(ctx)
+	if err != nil {
+		return err
+	}
 	for _, n := range notices {
 		if err := queueEmail(ctx, tx, acct, n, now); err != nil {
 			return err
 		}
-		if err := publish(ctx, tx, EventNoticeCreated, acct.ID, map[string]any{
+		if err := publishTo(ctx, tx, eps, EventNoticeCreated, acct.ID, map[string]any{
 			"notice_id": n.ID, "account_id": acct.ID, "case_id": n.CaseID, "measure_id": n.MeasureID, "kind": n.Kind,
 		}, now); err != nil {
 			return err
 		}
 	}
 	if changed(before, after) {
-		return publish(ctx, tx, EventStandingChanged, acct.ID, map[string]any{
+		return publishTo(ctx, tx, eps, EventStandingChanged, acct.ID, map[string]any{
 			"account_id": acct.ID, "from": before.Standing, "to": after.Standing,
 			"capabilities": after.Capabilities, "version": after.Version,
 		}, now)
@@ -68,12 +75,17 @@ func queueEmail(ctx context.Context, tx store.Tx, acct domain.Account, n domain.
 
 // publish records an event and queues one delivery to each active endpoint that wants it.
 func publish(ctx context.Context, tx store.Tx, typ, accountID string, data any, now time.Time) error {
-	e := domain.Event{ID: NewID("evt"), Type: typ, AccountID: accountID, Data: mustJSON(data), CreatedAt: now}
-	if err := tx.InsertEvent(ctx, e); err != nil {
-		return err
-	}
 	eps, err := tx.Endpoints(ctx)
 	if err != nil {
+		return err
+	}
+	return publishTo(ctx, tx, eps, typ, accountID, data, now)
+}
+
+// publishTo is publish with the endpoints read already.
+func publishTo(ctx context.Context, tx store.Tx, eps []domain.Endpoint, typ, accountID string, data any, now time.Time) error {
+	e := domain.Event{ID: NewID("evt"), Type: typ, AccountID: accountID, Data: mustJSON(data), CreatedAt: now}
+	if err := tx.InsertEvent(ctx, e); err != nil {
 		return err
 	}
 	for _, ep := range eps {
