@@ -74,12 +74,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, isDemo 
 }
 
 func seedDemo(ctx context.Context, a *app.App, addr string, stdout io.Writer) error {
-	c, err := a.Store.Counts(ctx)
+	n, err := a.Store.CountAccounts(ctx)
 	if err != nil {
 		return err
 	}
-	if c.Accounts > 0 {
-		return fmt.Errorf("demo: the database already holds %d accounts; the demo needs an empty one", c.Accounts)
+	if n > 0 {
+		return fmt.Errorf("demo: the database already holds %d accounts; the demo needs an empty one", n)
 	}
 	now := time.Now()
 	sum, err := demo.Seed(ctx, a.Service, now)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -33,7 +32,7 @@ func exportDSA(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer a.Close()
 	w := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(w)
+	enc := dsa.NewEncoder(w)
 	n := 0
 	err = a.Service.ExportDSA(ctx, since, func(r dsa.Record) error {
 		n++

@@ -62,12 +62,12 @@ func TestSeed(t *testing.T) {
 		if n := len(sum.ByStanding[domain.Good]); n*2 < sum.Accounts {
 			t.Errorf("most accounts should be in good standing: %d of %d", n, sum.Accounts)
 		}
-		counts, err := st.Counts(ctx)
+		accounts, err := st.CountAccounts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if counts.Accounts != int64(sum.Accounts) {
-			t.Errorf("store holds %d accounts, summary says %d", counts.Accounts, sum.Accounts)
+		if accounts != int64(sum.Accounts) {
+			t.Errorf("store holds %d accounts, summary says %d", accounts, sum.Accounts)
 		}
 
 		// The audit chain verifies, and it tells the story in order, within the weeks before end.

@@ -1,11 +1,10 @@
 // Package dsa turns a statement of reasons into the anonymised record the EU DSA Transparency
 // Database accepts (DSA Art. 24(5)), and checks a record against that database's rules
 // (shared/reference/dsa-statement-of-reasons.md). It is pure: no I/O but the writer handed to
-// WriteNDJSON.
+// an Encoder.
 package dsa
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -369,24 +368,24 @@ func contains(list []string, s string) bool {
 // day formats t's UTC date as the database wants it.
 func day(t time.Time) string { return t.UTC().Format(dateLayout) }
 
-// WriteNDJSON validates every record and, when all pass, writes them one JSON object a line.
-// It writes nothing if any record is invalid, so a file it writes can be submitted whole.
-func WriteNDJSON(w io.Writer, recs []Record) error {
-	for i, r := range recs {
-		if err := Validate(r); err != nil {
-			return fmt.Errorf("dsa: record %d (puid %q): %w", i, r.Puid, err)
-		}
+// Encoder writes records as NDJSON, one JSON object a line, each validated first: an export
+// holds only records the database accepts.
+type Encoder struct{ enc *json.Encoder }
+
+// NewEncoder returns an Encoder writing to w.
+func NewEncoder(w io.Writer) *Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // the database reads & and < as they are
+	return &Encoder{enc: enc}
+}
+
+// Encode validates r and writes it as one line.
+func (e *Encoder) Encode(r Record) error {
+	if err := Validate(r); err != nil {
+		return fmt.Errorf("dsa: record %q: %w", r.Puid, err)
 	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil { // Encode ends each object with a newline
-			return fmt.Errorf("dsa: writing record %q: %w", r.Puid, err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("dsa: writing records: %w", err)
+	if err := e.enc.Encode(r); err != nil {
+		return fmt.Errorf("dsa: writing record %q: %w", r.Puid, err)
 	}
 	return nil
 }

@@ -317,7 +317,7 @@ func TestEveryMappedRecordIsValid(t *testing.T) {
 										mt, src, caseAuto, measureAuto, at, r.SourceType, r.AccountType, r.AutomatedDecision, r.AutomatedDetection)
 								}
 								var buf bytes.Buffer
-								if err := WriteNDJSON(&buf, []Record{r}); err != nil {
+								if err := NewEncoder(&buf).Encode(r); err != nil {
 									t.Fatal(err)
 								}
 								var back Record
@@ -608,7 +608,7 @@ func TestPersonalDataNeverReachesTheRecord(t *testing.T) {
 	}
 }
 
-func TestWriteNDJSON(t *testing.T) {
+func TestEncoder(t *testing.T) {
 	a := validRecord(t)
 	b, err := FromNotice(input(domain.Closure, domain.AllCaps, nil))
 	if err != nil {
@@ -616,8 +616,11 @@ func TestWriteNDJSON(t *testing.T) {
 	}
 	b.Puid = "ntc_0193ab04"
 	var buf bytes.Buffer
-	if err := WriteNDJSON(&buf, []Record{a, b}); err != nil {
-		t.Fatal(err)
+	enc := NewEncoder(&buf)
+	for _, r := range []Record{a, b} {
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	if len(lines) != 2 || !strings.HasSuffix(buf.String(), "\n") {
@@ -639,13 +642,10 @@ func TestWriteNDJSON(t *testing.T) {
 	buf.Reset()
 	bad := b
 	bad.Category = ""
-	err = WriteNDJSON(&buf, []Record{a, bad})
+	err = NewEncoder(&buf).Encode(bad)
 	var p Problems
 	if !errors.As(err, &p) || !p.Has("category") || buf.Len() != 0 {
 		t.Errorf("got %v and %q, want a category problem and nothing written", err, buf.String())
-	}
-	if err := WriteNDJSON(&buf, nil); err != nil || buf.Len() != 0 {
-		t.Errorf("no records: %v, %q", err, buf.String())
 	}
 }
 

@@ -78,7 +78,8 @@ func (s *Service) ApplyMeasure(ctx context.Context, actor, accountID string, in 
 	} else if len(in.Evidence) > 0 {
 		return Result{}, domain.Invalid("evidence", "add evidence to an existing case through the case; here it is only taken when a new case is opened")
 	}
-	base(cmd).Actor, base(cmd).Reason = actor, in.Reason
+	b := cmd.Common()
+	b.Actor, b.Reason = actor, in.Reason
 	return s.run(ctx, accountID, in.CaseID, open, cmd)
 }
 
@@ -120,8 +121,6 @@ func (s *Service) Close(ctx context.Context, actor, accountID, reason string) (R
 	return s.run(ctx, accountID, caseID, nil, &standing.Close{Base: standing.Base{Actor: actor, Reason: reason}, CaseID: caseID})
 }
 
-func base(c standing.Command) *standing.Base { return c.Common() }
-
 // run is the one transaction every measure use case shares: lock the account, read its
 // measures and case, let the engine decide, write what it decided, the case's new status, the
 // notices' deliveries and events, and one audit record.
@@ -142,7 +141,7 @@ type runOpts struct {
 
 func (s *Service) runWith(ctx context.Context, accountID string, o runOpts, cmd standing.Command) (Result, error) {
 	now := s.now()
-	b := base(cmd)
+	b := cmd.Common()
 	caseID := o.caseID
 	var res Result
 	err := s.Store.Tx(ctx, func(tx store.Tx) error {

@@ -71,7 +71,8 @@ func (s *Service) Respond(ctx context.Context, actor, accountID string, in Respo
 		// Nothing to stop: the answer goes on the record for the reviewer.
 		return r, s.recordOnly(ctx, actor, accountID, m.CaseID, "response.receive", r.ID, r, also)
 	}
-	base(cmd).Actor, base(cmd).Reason = actor, "The holder responded; the deadline is stopped while the response is reviewed."
+	b := cmd.Common()
+	b.Actor, b.Reason = actor, "The holder responded; the deadline is stopped while the response is reviewed."
 	_, err = s.runWith(ctx, accountID, runOpts{caseID: m.CaseID, action: "response.receive", also: also}, cmd)
 	return r, err
 }
@@ -105,7 +106,8 @@ func (s *Service) DecideResponse(ctx context.Context, actor, responseID string, 
 		action = "response.reject"
 		cmd = &standing.Resume{MeasureID: m.ID}
 	}
-	base(cmd).Actor, base(cmd).Reason = actor, reason
+	b := cmd.Common()
+	b.Actor, b.Reason = actor, reason
 	also := func(tx store.Tx, _ *standing.Effects) error {
 		cur, err := tx.Response(ctx, r.ID)
 		if err != nil {

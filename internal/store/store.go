@@ -97,7 +97,7 @@ type Reader interface {
 	DetectedUntil(ctx context.Context) (time.Time, error)
 	// LatestRuleSet returns the newest saved rule set; ENOTFOUND when none was saved.
 	LatestRuleSet(ctx context.Context) (domain.RuleSetVersion, error)
-	Counts(ctx context.Context) (Counts, error)
+	CountAccounts(ctx context.Context) (int64, error)
 }
 
 // Tx is one transaction.
@@ -179,11 +179,4 @@ type EmergencyRequest struct {
 	Status      string     `json:"status"` // pending, approved
 	ApprovedBy  string     `json:"approved_by,omitempty"`
 	ApprovedAt  *time.Time `json:"approved_at,omitempty"`
-}
-
-// Counts are totals for metrics and the demo.
-type Counts struct {
-	Accounts  int64 `json:"accounts"`
-	OpenCases int64 `json:"open_cases"`
-	Measures  int64 `json:"unlifted_measures"`
 }

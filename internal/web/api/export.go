@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -23,7 +22,7 @@ func (s *Server) exportDSA(w http.ResponseWriter, r *http.Request) error {
 		since = t
 	}
 	started := false
-	enc := json.NewEncoder(w)
+	enc := dsa.NewEncoder(w)
 	err := s.svc.ExportDSA(r.Context(), since, func(rec dsa.Record) error {
 		if !started {
 			w.Header().Set("Content-Type", "application/x-ndjson")
