@@ -71,7 +71,6 @@ func input(mt domain.MeasureType, off domain.CapSet, ends *time.Time) Input {
 	}
 }
 
-func ptr(t time.Time) *time.Time { return &t }
 
 type decision struct {
 	visibility                                         []string
