@@ -71,7 +71,6 @@ func input(mt domain.MeasureType, off domain.CapSet, ends *time.Time) Input {
 	}
 }
 
-
 type decision struct {
 	visibility                                         []string
 	monetary, provision, account                       string
