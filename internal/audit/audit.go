@@ -1,6 +1,6 @@
 // Package audit is Standing's tamper-evident record: every change appends one record, chained
 // to the one before by SHA-256, so that editing, deleting, reordering or truncating records is
-// caught by Verify.
+// caught by a Verifier.
 package audit
 
 import (
